@@ -1,0 +1,122 @@
+/**
+ * The accept engine of a listening socket, built like the receive engine:
+ * at most one `accept()` of the listener is pending, connections it brings
+ * wait in a queue (no longer than the backlog) until a call takes them, and
+ * calls are served in call order. A call that times out or would block
+ * orphans nothing: a connection that arrives later goes to the next call.
+ *
+ * @module
+ */
+
+import { type Alarm, type Rejectable, Waiter } from "./_deadline.ts";
+import { fromDenoError } from "./_errno.ts";
+import { wouldBlock } from "./_receive_buffer.ts";
+import { TimeoutError } from "./errors.ts";
+
+/** The accept side of one listener. */
+export class AcceptQueue {
+  #listener: Deno.Listener;
+  #alarm: Alarm;
+  #backlog: number;
+  #ready: Deno.Conn[] = [];
+  #waiters: Waiter<Deno.Conn>[] = [];
+  #pending: Promise<void> | null = null;
+  #error: Error | null = null;
+  #closed = false;
+  #prefetch = false;
+  #admit: (conn: Deno.Conn) => boolean;
+
+  /** `admit` may refuse a connection (closing it), as a socket option asks. */
+  constructor(
+    listener: Deno.Listener,
+    backlog: number,
+    alarm: Alarm,
+    admit: (conn: Deno.Conn) => boolean = () => true,
+  ) {
+    this.#listener = listener;
+    this.#backlog = Math.max(1, backlog);
+    this.#alarm = alarm;
+    this.#admit = admit;
+  }
+
+  /** Keep an accept posted while nobody waits (timeout and non-blocking modes). */
+  set prefetch(on: boolean) {
+    this.#prefetch = on;
+    if (on) this.#pump();
+  }
+
+  /** The next connection, under `deadline` (0: now or `BlockingIOError`). */
+  take(deadline: number): Promise<Deno.Conn> {
+    if (this.#waiters.length === 0) {
+      const conn = this.#ready.shift();
+      if (conn !== undefined) {
+        this.#pump();
+        return Promise.resolve(conn);
+      }
+      const error = this.#error;
+      if (error) {
+        this.#error = null;
+        return Promise.reject(error);
+      }
+    }
+    if (deadline === 0) {
+      this.#post();
+      return Promise.reject(wouldBlock());
+    }
+    const waiter = new Waiter<Deno.Conn>(deadline, this.#expire);
+    this.#waiters.push(waiter);
+    this.#alarm.watch(waiter);
+    this.#pump();
+    return waiter.promise;
+  }
+
+  /** Fails waiting calls with `error`, closes queued connections. */
+  close(error: Error): Promise<void> {
+    this.#closed = true;
+    for (const w of this.#waiters.splice(0)) w.reject(error);
+    for (const conn of this.#ready.splice(0)) conn.close();
+    return this.#pending ?? Promise.resolve();
+  }
+
+  #expire = (w: Rejectable): void => {
+    const i = this.#waiters.indexOf(w as Waiter<Deno.Conn>);
+    if (i >= 0) this.#waiters.splice(i, 1);
+    w.reject(new TimeoutError("timed out"));
+  };
+
+  #pump(): void {
+    if (this.#waiters.length > 0 || (this.#prefetch && this.#ready.length < this.#backlog)) {
+      this.#post();
+    }
+  }
+
+  #post(): void {
+    if (this.#pending || this.#closed || this.#error) return;
+    this.#pending = this.#listener.accept().then(this.#onConn, this.#onError);
+  }
+
+  #onConn = (conn: Deno.Conn): void => {
+    this.#pending = null;
+    if (this.#closed) {
+      conn.close();
+      return;
+    }
+    if (this.#admit(conn)) {
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter.resolve(conn);
+      else this.#ready.push(conn);
+    }
+    this.#pump();
+  };
+
+  #onError = (e: unknown): void => {
+    this.#pending = null;
+    if (this.#closed) return;
+    // A failed accept fails one call, as in C; the listener goes on.
+    const error = fromDenoError(e);
+    const waiter = this.#waiters.shift();
+    if (waiter) waiter.reject(error);
+    else this.#error = error;
+    this.#pump();
+  };
+}

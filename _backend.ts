@@ -1,0 +1,43 @@
+/**
+ * The socket side of a `FileObject`: what `Socket.makefile()` hands to the
+ * file object it creates. Private plumbing between `socket.ts` and
+ * `file_object.ts`.
+ *
+ * @module
+ */
+
+/** What a file object needs from its socket. */
+export interface FileBackend {
+  /**
+   * The bytes received and not yet consumed, as a view. Bytes in the view are
+   * never overwritten later, so subarrays of it may be handed to users
+   * without copying. The view is stale after `consume()` or `fill()`.
+   */
+  buffered(): Uint8Array;
+  /** Marks the first `n` bytes of `buffered()` as consumed. */
+  consume(n: number): void;
+  /**
+   * Waits, under the socket's current mode (blocking, timeout,
+   * non-blocking), until more bytes are buffered than now, or the stream
+   * has ended. Resolves `true` when more bytes arrived, `false` at end of
+   * stream (nothing more will ever arrive). Rejects with `TimeoutError` /
+   * `BlockingIOError` (nothing is consumed or lost: call again later), or
+   * `OSError` for a closed or failed socket.
+   *
+   * When `buffered().length >= capacity` the socket reads no more until
+   * bytes are consumed: consume into your own storage before calling
+   * `fill()` again (it resolves `true` at once in that case).
+   */
+  fill(): Promise<boolean>;
+  /** The most bytes the socket buffers unread (its `SO_RCVBUF`). */
+  readonly capacity: number;
+  /** `Socket.sendall()` under the socket's current mode. */
+  sendall(data: Uint8Array): Promise<void>;
+  /**
+   * Tells the socket this file object is closed (Python 3's rule: the
+   * connection stays open while a file object made by `makefile()` is open).
+   */
+  release(): Promise<void>;
+  /** The socket's `fileno()`, used as the file object's `name`. */
+  fileno(): number;
+}

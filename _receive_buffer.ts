@@ -1,0 +1,317 @@
+/**
+ * The receive engine of a stream socket. It owns the connection's read side:
+ * at most one `read()` is pending at a time, and it reads into the engine's
+ * own storage, never into a caller's, unless that caller cannot give up. So
+ * a call that times out or would block orphans nothing: bytes that arrive
+ * after it gave up wait here for the next call. Calls are served strictly in
+ * call order, and each takes its bytes at the moment it is served.
+ *
+ * Storage is a block that is only ever appended to: bytes once handed out as
+ * a view are never overwritten, so `recv()` and the file objects return
+ * views instead of copies. When the tail of a block is too small, the unread
+ * bytes move to a fresh block. A block whose bytes were only ever copied out
+ * is reused instead.
+ *
+ * @module
+ */
+
+import { type Alarm, type Rejectable, Waiter } from "./_deadline.ts";
+import { fromDenoError } from "./_errno.ts";
+import { BlockingIOError, TimeoutError } from "./errors.ts";
+import { EAGAIN } from "./constants.ts";
+import { strerror } from "./_errno.ts";
+
+/** Reads into `p`; resolves the count, or `null` at end of stream. */
+export type Reader = (p: Uint8Array) => Promise<number | null>;
+
+const FIRST_BLOCK = 16 * 1024;
+const LARGEST_BLOCK = 256 * 1024;
+const LARGEST_READ = 64 * 1024;
+/** Below this much room at a block's tail, a read moves to a fresh block. */
+const SMALLEST_READ = 2048;
+
+/** A call waiting for bytes. */
+class Take<T> extends Waiter<T> {
+  constructor(
+    deadline: number,
+    onExpire: (w: Rejectable) => void,
+    /** Bytes that must be buffered before it is served. */
+    readonly need: number,
+    /** Runs when served; takes its bytes from the buffer. */
+    readonly take: () => T,
+    /** A caller's buffer to read into directly (a call that cannot give up). */
+    readonly direct: Uint8Array | null,
+    /** What the direct read's count becomes. */
+    readonly fromCount: ((n: number) => T) | null,
+  ) {
+    super(deadline, onExpire);
+  }
+}
+
+/** Would-block error, as the kernel reports it. */
+export function wouldBlock(): BlockingIOError {
+  return new BlockingIOError(EAGAIN, strerror(EAGAIN));
+}
+
+/** The receive side of one stream connection. */
+export class ReceiveBuffer {
+  #read: Reader;
+  #alarm: Alarm;
+  #block = new Uint8Array(0);
+  #start = 0;
+  #end = 0;
+  #exposed = false;
+  #blockSize = FIRST_BLOCK;
+  #limit: number;
+  #eof = false;
+  #error: Error | null = null;
+  #closed = false;
+  #pending: Promise<void> | null = null;
+  #want = 0;
+  #waiters: Take<unknown>[] = [];
+  #prefetch = false;
+
+  constructor(read: Reader, limit: number, alarm: Alarm) {
+    this.#read = read;
+    this.#limit = limit;
+    this.#alarm = alarm;
+  }
+
+  /** Bytes buffered and not yet taken. */
+  get available(): number {
+    return this.#end - this.#start;
+  }
+
+  /** The most bytes held unread (the socket's receive buffer size). */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  set limit(bytes: number) {
+    this.#limit = bytes;
+    this.#pump();
+  }
+
+  /** True once the stream ended and every byte was taken. */
+  get drained(): boolean {
+    return this.#eof && this.#end === this.#start && this.#error === null;
+  }
+
+  /**
+   * Whether to keep a read posted while nobody waits: on in timeout and
+   * non-blocking modes, so data that arrives is here for a call that may not
+   * wait; off in blocking mode, where the next call reads for itself (into
+   * its own buffer when it can) and an idle connection holds no buffer.
+   */
+  set prefetch(on: boolean) {
+    this.#prefetch = on;
+    if (on) this.#pump();
+  }
+
+  /** The unread bytes, as a view that later reads never overwrite. */
+  view(): Uint8Array {
+    this.#exposed = true;
+    return this.#block.subarray(this.#start, this.#end);
+  }
+
+  /** Copies up to `dst.length` unread bytes into `dst`; returns the count. */
+  copyTo(dst: Uint8Array): number {
+    const n = Math.min(dst.length, this.#end - this.#start);
+    dst.set(this.#block.subarray(this.#start, this.#start + n));
+    return n;
+  }
+
+  /** Drops `n` bytes from the front (they were taken). */
+  skip(n: number): void {
+    this.#start += n;
+    if (this.#start === this.#end && !this.#exposed && this.#pending === null) {
+      this.#start = this.#end = 0;
+    }
+  }
+
+  /** Drops `n` bytes from the front and reads on if there is room now. */
+  consume(n: number): void {
+    this.skip(n);
+    this.#pump();
+  }
+
+  /**
+   * Serves a call once `need` bytes are buffered (or the stream ended, or
+   * failed: then with what there is): `take` runs at that moment and its
+   * result settles the promise. Calls are served in call order.
+   *
+   * `deadline` 0 means the call may not wait: if it cannot be served at
+   * once it rejects with `BlockingIOError`. A call that reaches its
+   * deadline rejects with `TimeoutError` and takes nothing.
+   *
+   * `direct`, for a call that cannot give up (no deadline), is the caller's
+   * own buffer: when it is the first in line and nothing is buffered, the
+   * read goes straight into it, saving a copy; `fromCount` turns the count
+   * read (0 at end of stream) into the call's result.
+   */
+  take<T>(
+    need: number,
+    deadline: number,
+    take: () => T,
+    direct: Uint8Array | null = null,
+    fromCount: ((n: number) => T) | null = null,
+  ): Promise<T> {
+    if (this.#waiters.length === 0) {
+      const error = this.#error;
+      if (this.available >= need || this.#eof || (error && this.available > 0)) {
+        const result = take();
+        this.#pump();
+        return Promise.resolve(result);
+      }
+      if (error) {
+        this.#error = null;
+        this.#eof = true;
+        return Promise.reject(error);
+      }
+    }
+    if (deadline === 0) {
+      // The caller may not wait; have a read posted for its next try.
+      this.#prefetchOnce();
+      return Promise.reject(wouldBlock());
+    }
+    const waiter = new Take<T>(
+      deadline,
+      this.#expire,
+      need,
+      take,
+      deadline === Infinity ? direct : null,
+      fromCount,
+    );
+    this.#waiters.push(waiter as Take<unknown>);
+    this.#alarm.watch(waiter);
+    this.#pump();
+    return waiter.promise;
+  }
+
+  /** Ends the read side (SHUT_RD): what is buffered can still be taken. */
+  shutdown(): void {
+    this.#eof = true;
+    this.#serve();
+  }
+
+  /** Fails every waiting call with `error`; reads no more. */
+  close(error: Error): Promise<void> {
+    this.#closed = true;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w.reject(error);
+    return this.#pending ?? Promise.resolve();
+  }
+
+  #expire = (w: Rejectable): void => {
+    const i = this.#waiters.indexOf(w as Take<unknown>);
+    if (i >= 0) this.#waiters.splice(i, 1);
+    w.reject(new TimeoutError("timed out"));
+    // The next in line may want a larger read than the one that gave up.
+    this.#serve();
+  };
+
+  #prefetchOnce(): void {
+    if (this.#pending || this.#eof || this.#error || this.#closed) return;
+    if (this.available < this.#limit) this.#blockRead(this.#limit - this.available);
+  }
+
+  /** Posts the next read, if one is wanted and none is pending. */
+  #pump(): void {
+    if (this.#pending || this.#eof || this.#error || this.#closed) return;
+    const head = this.#waiters[0];
+    const available = this.available;
+    if (head !== undefined) {
+      if (head.direct !== null && available === 0) return this.#directRead(head);
+      const room = Math.max(this.#limit, head.need) - available;
+      if (room > 0) this.#blockRead(room);
+    } else if (this.#prefetch && available < this.#limit) {
+      this.#blockRead(this.#limit - available);
+    }
+  }
+
+  #blockRead(room: number): void {
+    let want = Math.min(room, LARGEST_READ);
+    let tail = this.#block.length - this.#end;
+    if (tail < want && tail < SMALLEST_READ) {
+      const unread = this.#end - this.#start;
+      if (!this.#exposed && unread === 0 && this.#block.length >= want) {
+        this.#start = this.#end = 0;
+      } else {
+        const size = Math.max(this.#blockSize, unread + want);
+        const block = new Uint8Array(size);
+        block.set(this.#block.subarray(this.#start, this.#end));
+        this.#block = block;
+        this.#start = 0;
+        this.#end = unread;
+        this.#exposed = false;
+      }
+      tail = this.#block.length - this.#end;
+    }
+    want = Math.min(want, tail);
+    this.#want = want;
+    this.#pending = this.#read(this.#block.subarray(this.#end, this.#end + want))
+      .then(this.#onRead, this.#onError);
+  }
+
+  #onRead = (n: number | null): void => {
+    this.#pending = null;
+    if (this.#closed) return;
+    if (n === null) {
+      this.#eof = true;
+    } else {
+      this.#end += n;
+      // A read that filled its room suggests a busy stream: grow the blocks.
+      if (n === this.#want && this.#blockSize < LARGEST_BLOCK) this.#blockSize *= 2;
+    }
+    this.#serve();
+  };
+
+  #directRead(head: Take<unknown>): void {
+    this.#pending = this.#read(head.direct!).then((n) => {
+      this.#pending = null;
+      if (this.#closed) return;
+      if (n === null) this.#eof = true;
+      const i = this.#waiters.indexOf(head);
+      if (i >= 0) this.#waiters.splice(i, 1);
+      head.resolve(head.fromCount!(n ?? 0));
+      this.#serve();
+    }, this.#onError);
+  }
+
+  #onError = (e: unknown): void => {
+    this.#pending = null;
+    if (this.#closed) return;
+    this.#error = fromDenoError(e);
+    this.#serve();
+  };
+
+  /** Serves waiting calls in order while they can be served; reads on. */
+  #serve(): void {
+    const waiters = this.#waiters;
+    while (waiters.length > 0) {
+      const w = waiters[0];
+      const available = this.available;
+      if (available >= w.need || this.#eof || (this.#error && available > 0)) {
+        waiters.shift();
+        let result: unknown;
+        try {
+          result = w.take();
+        } catch (e) {
+          w.reject(e);
+          continue;
+        }
+        w.resolve(result);
+      } else if (this.#error) {
+        waiters.shift();
+        w.reject(this.#error);
+        // As the kernel does: the error is reported once, then end of stream.
+        this.#error = null;
+        this.#eof = true;
+      } else {
+        break;
+      }
+    }
+    this.#pump();
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * The send engine of a stream socket: one writer, so bytes go out in call
+ * order and two `sendall()` calls never interleave.
+ *
+ * A call that cannot give up (blocking mode) lends its own bytes and waits
+ * until they are written: no copy. A call that may give up (timeout and
+ * non-blocking modes) copies its bytes into the queue, which holds at most
+ * the socket's send buffer size (`SO_SNDBUF`) unsent: like the kernel's send
+ * buffer, what it accepted will be sent even if the call later times out,
+ * and what it did not accept was not sent.
+ *
+ * @module
+ */
+
+import { type Alarm, type Rejectable, Waiter } from "./_deadline.ts";
+import { fromDenoError } from "./_errno.ts";
+import { wouldBlock } from "./_receive_buffer.ts";
+import { TimeoutError } from "./errors.ts";
+
+/** Writes `p`; resolves how many bytes were written. */
+export type Writer = (p: Uint8Array) => Promise<number>;
+
+interface Chunk {
+  data: Uint8Array;
+  offset: number;
+  /** Lent bytes: settle the lender when written (or failed). */
+  lender: Waiter<number> | null;
+  /** Write once and report the count (a blocking `send()`). */
+  once: boolean;
+}
+
+/** The send side of one stream connection. */
+export class SendQueue {
+  #write: Writer;
+  #alarm: Alarm;
+  #chunks: Chunk[] = [];
+  #queued = 0;
+  #limit: number;
+  #writing: Promise<void> | null = null;
+  #error: Error | null = null;
+  #roomWaiters: Waiter<void>[] = [];
+  #idle: (() => void)[] = [];
+
+  constructor(write: Writer, limit: number, alarm: Alarm) {
+    this.#write = write;
+    this.#limit = limit;
+    this.#alarm = alarm;
+  }
+
+  /** Unsent bytes that the queue holds. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  set limit(bytes: number) {
+    this.#limit = bytes;
+    this.#wakeRoomWaiters();
+  }
+
+  /** Whether a failed write has made the connection unusable for sending. */
+  get error(): Error | null {
+    return this.#error;
+  }
+
+  /**
+   * Sends `data` in full; resolves when every byte is written (`deadline`
+   * Infinity) or queued (otherwise). Rejects `TimeoutError` at the deadline
+   * (what was queued by then is still sent), `BlockingIOError` when
+   * `deadline` is 0 and it does not all fit.
+   */
+  async sendAll(data: Uint8Array, deadline: number): Promise<void> {
+    if (this.#error) throw this.#error;
+    if (deadline === Infinity) {
+      if (data.length > 0) await this.#lend(data, false);
+      return;
+    }
+    let offset = 0;
+    while (offset < data.length) {
+      const room = this.#limit - this.#queued;
+      if (room <= 0) {
+        if (deadline === 0) throw wouldBlock();
+        await this.#waitForRoom(deadline);
+        continue;
+      }
+      const n = Math.min(room, data.length - offset);
+      this.#enqueueCopy(data.subarray(offset, offset + n));
+      offset += n;
+    }
+  }
+
+  /**
+   * Sends what it can of `data`; resolves the count. Blocking mode writes
+   * once when its turn comes and reports what the write took; the other
+   * modes queue as much as fits, waiting for room until the deadline.
+   */
+  async send(data: Uint8Array, deadline: number): Promise<number> {
+    if (this.#error) throw this.#error;
+    if (data.length === 0) return 0;
+    if (deadline === Infinity) return await this.#lend(data, true);
+    while (this.#limit - this.#queued <= 0) {
+      if (deadline === 0) throw wouldBlock();
+      await this.#waitForRoom(deadline);
+    }
+    const n = Math.min(this.#limit - this.#queued, data.length);
+    this.#enqueueCopy(data.subarray(0, n));
+    return n;
+  }
+
+  /** Resolves once everything queued is written (or writing failed). */
+  flushed(): Promise<void> {
+    if (this.#writing === null) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Fails waiting calls and drops what is unsent. */
+  close(error: Error): Promise<void> {
+    this.#fail(error);
+    return this.#writing ?? Promise.resolve();
+  }
+
+  #lend(data: Uint8Array, once: boolean): Promise<number> {
+    const lender = new Waiter<number>(Infinity, () => {});
+    this.#chunks.push({ data, offset: 0, lender, once });
+    this.#queued += data.length;
+    this.#kick();
+    return lender.promise;
+  }
+
+  #enqueueCopy(data: Uint8Array): void {
+    this.#chunks.push({ data: data.slice(), offset: 0, lender: null, once: false });
+    this.#queued += data.length;
+    this.#kick();
+  }
+
+  #waitForRoom(deadline: number): Promise<void> {
+    const waiter = new Waiter<void>(deadline, (w: Rejectable) => {
+      const i = this.#roomWaiters.indexOf(w as Waiter<void>);
+      if (i >= 0) this.#roomWaiters.splice(i, 1);
+      w.reject(new TimeoutError("timed out"));
+    });
+    this.#roomWaiters.push(waiter);
+    this.#alarm.watch(waiter);
+    return waiter.promise;
+  }
+
+  #wakeRoomWaiters(): void {
+    if (this.#roomWaiters.length === 0 || this.#queued >= this.#limit) return;
+    const waiters = this.#roomWaiters;
+    this.#roomWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  #kick(): void {
+    if (this.#writing === null) this.#writing = this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    const chunks = this.#chunks;
+    while (chunks.length > 0 && this.#error === null) {
+      const chunk = chunks[0];
+      try {
+        do {
+          const n = await this.#write(chunk.data.subarray(chunk.offset));
+          chunk.offset += n;
+          this.#queued -= n;
+          this.#wakeRoomWaiters();
+        } while (!chunk.once && chunk.offset < chunk.data.length);
+      } catch (e) {
+        this.#fail(fromDenoError(e));
+        break;
+      }
+      chunks.shift();
+      if (chunk.once) this.#queued -= chunk.data.length - chunk.offset;
+      chunk.lender?.resolve(chunk.offset);
+    }
+    this.#writing = null;
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
+  }
+
+  #fail(error: Error): void {
+    if (this.#error === null) this.#error = error;
+    const chunks = this.#chunks.splice(0);
+    this.#queued = 0;
+    for (const chunk of chunks) chunk.lender?.reject(this.#error);
+    const waiters = this.#roomWaiters;
+    this.#roomWaiters = [];
+    for (const w of waiters) w.reject(this.#error);
+  }
+}
