@@ -6,8 +6,8 @@
  * @module
  */
 
-import { AF_INET, AF_INET6, AF_UNIX } from "./constants.ts";
-import { gaierror } from "./errors.ts";
+import { AF_INET, AF_INET6, AF_UNIX, EAI_ADDRFAMILY } from "./constants.ts";
+import { fromDenoError, gaiError } from "./_errno.ts";
 
 /** An address as Python writes it: `[host, port]`, `[host, port, flowinfo, scope_id]` or a path. */
 export type Address =
@@ -103,7 +103,7 @@ export function parseAddress(family: number, address: unknown, fn: string): Targ
     hostname = `${hostname}%${scopeId}`;
   }
   if ((family === AF_INET && isIPv6(hostname)) || (family === AF_INET6 && isIPv4(hostname))) {
-    throw new gaierror(-9, "Address family for hostname not supported");
+    throw gaiError(EAI_ADDRFAMILY);
   }
   return { transport: "tcp", hostname, port };
 }
@@ -121,14 +121,7 @@ export async function resolve(family: number, target: Target): Promise<Target> {
     const { address } = await lookup(hostname, { family: family === AF_INET6 ? 6 : 4 });
     return { ...target, hostname: address };
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === "EAI_AGAIN") {
-      throw new gaierror(-3, "Temporary failure in name resolution", { cause: e });
-    }
-    if (code === "ENODATA" || code === "EAI_NODATA") {
-      throw new gaierror(-5, "No address associated with hostname", { cause: e });
-    }
-    throw new gaierror(-2, "Name or service not known", { cause: e });
+    throw fromDenoError(e);
   }
 }
 

@@ -24,11 +24,11 @@ import { strerror } from "./_errno.ts";
 /** Reads into `p`; resolves the count, or `null` at end of stream. */
 export type Reader = (p: Uint8Array) => Promise<number | null>;
 
-const FIRST_BLOCK = 16 * 1024;
+const FIRST_BLOCK = 4096;
 const LARGEST_BLOCK = 256 * 1024;
 const LARGEST_READ = 64 * 1024;
 /** Below this much room at a block's tail, a read moves to a fresh block. */
-const SMALLEST_READ = 2048;
+const SMALLEST_READ = 1024;
 
 /** A call waiting for bytes. */
 class Take<T> extends Waiter<T> {
@@ -231,7 +231,8 @@ export class ReceiveBuffer {
   }
 
   #blockRead(room: number): void {
-    let want = Math.min(room, LARGEST_READ);
+    // Reads start small (an idle socket pins little) and grow with traffic.
+    let want = Math.min(room, LARGEST_READ, this.#blockSize);
     let tail = this.#block.length - this.#end;
     if (tail < want && tail < SMALLEST_READ) {
       const unread = this.#end - this.#start;

@@ -71,7 +71,9 @@ export class SendQueue {
   async sendAll(data: Uint8Array, deadline: number): Promise<void> {
     if (this.#error) throw this.#error;
     if (deadline === Infinity) {
-      if (data.length > 0) await this.#lend(data, false);
+      if (data.length === 0) return;
+      if (this.#writing === null) return await this.#writeNow(data);
+      await this.#lend(data, false);
       return;
     }
     let offset = 0;
@@ -116,6 +118,31 @@ export class SendQueue {
   close(error: Error): Promise<void> {
     this.#fail(error);
     return this.#writing ?? Promise.resolve();
+  }
+
+  /** Writes `data` in full, the queue being idle: no chunk, no waiter. */
+  #writeNow(data: Uint8Array): Promise<void> {
+    const done = (async () => {
+      try {
+        let offset = 0;
+        while (offset < data.length) offset += await this.#write(data.subarray(offset));
+      } catch (e) {
+        this.#fail(fromDenoError(e));
+        throw this.#error;
+      } finally {
+        this.#writing = null;
+        if (this.#chunks.length > 0) this.#kick();
+        else this.#wakeIdle();
+      }
+    })();
+    this.#writing = done.catch(() => {});
+    return done;
+  }
+
+  #wakeIdle(): void {
+    const idle = this.#idle;
+    this.#idle = [];
+    for (const resolve of idle) resolve();
   }
 
   #lend(data: Uint8Array, once: boolean): Promise<number> {
@@ -174,9 +201,7 @@ export class SendQueue {
       chunk.lender?.resolve(chunk.offset);
     }
     this.#writing = null;
-    const idle = this.#idle;
-    this.#idle = [];
-    for (const resolve of idle) resolve();
+    this.#wakeIdle();
   }
 
   #fail(error: Error): void {

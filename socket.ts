@@ -78,7 +78,9 @@ import {
   SO_REUSEPORT,
   SO_SNDBUF,
   SO_TYPE,
+  SOCK_CLOEXEC,
   SOCK_DGRAM,
+  SOCK_NONBLOCK,
   SOCK_RAW,
   SOCK_SEQPACKET,
   SOCK_STREAM,
@@ -92,10 +94,6 @@ export type { Address } from "./_address.ts";
 
 /** Data a socket can send: bytes, any view of bytes, or a string (sent as UTF-8). */
 export type Data = ArrayBufferView | ArrayBuffer | string;
-
-// Linux's type flags, accepted as Python accepts them on Linux.
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
 
 // Linux's defaults and bounds for the buffer sizes, as `getsockopt` shows
 // them: a value set is doubled (for the kernel's bookkeeping) and clamped.
@@ -475,7 +473,7 @@ export class Socket {
     const value = this.#option(level, optname);
     if (buflen === undefined) return value;
     checkInt(buflen);
-    if (buflen <= 0 || buflen > 1024) throw new OSError(EINVAL, "getsockopt buflen out of range");
+    if (buflen <= 0 || buflen > 1024) throw new OSError("getsockopt buflen out of range");
     const bytes = new Uint8Array(buflen);
     new DataView(bytes.buffer).setInt32(0, value, true);
     return bytes.subarray(0, buflen);
@@ -756,13 +754,12 @@ export class Socket {
    * turns the mode (or `MSG_DONTWAIT`) into a deadline, and maps Deno's
    * errors to Python's.
    */
-  async #io<T>(flags: number, call: (deadline: number) => Promise<T>): Promise<T> {
-    this.#checkOpen();
-    const deadline = (flags & MSG_DONTWAIT) !== 0 ? 0 : deadlineFor(this.#timeout);
+  #io<T>(flags: number, call: (deadline: number) => Promise<T>): Promise<T> {
     try {
-      return await call(deadline);
+      this.#checkOpen();
+      return call((flags & MSG_DONTWAIT) !== 0 ? 0 : deadlineFor(this.#timeout));
     } catch (e) {
-      throw e instanceof OSError || e instanceof TypeError || e instanceof RangeError ? e : fromDenoError(e);
+      return Promise.reject(e);
     }
   }
 

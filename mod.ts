@@ -1,0 +1,108 @@
+/**
+ * Python's socket API for Deno: `socket.socket()`, `bind`, `listen`,
+ * `accept`, `connect`, `recv`, `sendall`, `settimeout`,
+ * `makefile().readline()` behave as in Python, in all three of Python's
+ * modes (blocking, non-blocking, timeout), on top of `Deno.listen`,
+ * `Deno.connect` and `Deno.listenDatagram`. Python code ports line by line:
+ * calls that can wait return promises, everything else stays synchronous.
+ *
+ * Beyond Python: nothing is lost when a call times out or would block
+ * (bytes, datagrams and connections that arrive later go to the next call),
+ * concurrent calls are served in call order, two `sendall()` calls never
+ * interleave, and a socket holds at most its receive buffer of unread data.
+ *
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+ * server.bind(["127.0.0.1", 0]);
+ * server.listen();
+ * await using client = socket.socket();
+ * await client.connect(server.getsockname());
+ * const [conn] = await server.accept();
+ * await client.sendall("hello\n");
+ * await using f = conn.makefile("rb");
+ * assert.equal(new TextDecoder().decode(await f.readline()), "hello\n");
+ * await conn.close();
+ * ```
+ *
+ * ## Differences from Python
+ *
+ * Every method of Python's socket objects is in exactly one group below
+ * (a test checks the list against Python's `dir(socket.socket)` and against
+ * the `Socket` class).
+ *
+ * ### Same, except that it returns a promise
+ *
+ * - `accept` — `[Socket, address]`; the new socket takes `getdefaulttimeout()`.
+ * - `connect` — non-blocking: rejects `EINPROGRESS` and completes in the background.
+ * - `connect_ex`
+ * - `recv` — returns a `Uint8Array` view; bytes in it are never overwritten.
+ * - `recv_into`
+ * - `recvfrom`
+ * - `recvfrom_into`
+ * - `send`
+ * - `sendall`
+ * - `sendto`
+ * - `shutdown`
+ *
+ * ### Same
+ *
+ * - `bind` — binds at once (`getsockname()` shows the port, `EADDRINUSE` raised here).
+ * - `listen`
+ * - `getsockname`
+ * - `getpeername`
+ * - `setblocking`
+ * - `getblocking`
+ * - `settimeout`
+ * - `gettimeout`
+ * - `family`
+ * - `type`
+ * - `proto`
+ * - `timeout`
+ *
+ * ### Different, and how
+ *
+ * - `close` — returns a promise; data already accepted by `send` is still
+ *   delivered, waiting at most the socket's timeout.
+ * - `fileno` — Deno exposes no OS descriptors: a process-unique number, -1 once closed.
+ * - `makefile` — the file object's reads and writes return promises, and a
+ *   read that times out loses nothing and can be retried (Python's cannot).
+ * - `sendfile` — takes a `Deno.FsFile`; copies through the socket (no `sendfile(2)`).
+ * - `setsockopt` — the options in DESIGN.md's list only (anything else
+ *   raises `ENOPROTOOPT`); `SO_RCVBUF` / `SO_SNDBUF` size pysocket's own
+ *   buffers; `IPV6_V6ONLY` on a listener refuses IPv4 peers after the
+ *   handshake, and does not free the IPv4 port.
+ * - `getsockopt` — reports what the program set, as Python would see it.
+ * - `__enter__` — `using` / `await using` (`Symbol.dispose` / `Symbol.asyncDispose`).
+ * - `__exit__` — as `__enter__`.
+ *
+ * Also: `connect` from a socket bound to a specific port raises
+ * `EOPNOTSUPP` (Deno cannot choose the source address of an outgoing
+ * connection; a socket bound to port 0 connects from a fresh port); unix
+ * sockets cannot be autobound (bind before `listen`), and abstract unix
+ * addresses are not supported; binding a unix path that exists raises
+ * `EADDRINUSE` as in Python (Deno would replace the file).
+ *
+ * ### Not supported, and why
+ *
+ * - `detach` — Deno exposes no OS descriptors to hand over.
+ * - `dup` — same.
+ * - `get_inheritable` — same: nothing is inherited by child processes.
+ * - `set_inheritable` — same.
+ * - `recvmsg` — Deno has no ancillary data (`cmsg`) API.
+ * - `recvmsg_into` — same.
+ * - `sendmsg` — same.
+ * - `sendmsg_afalg` — no AF_ALG sockets in Deno.
+ * - `ioctl` — Windows only in Python.
+ * - `share` — Windows only in Python.
+ *
+ * @module
+ */
+
+export * from "./socket.ts";
+export * from "./file_object.ts";
+export * from "./constants.ts";
+export * from "./errors.ts";
+export * from "./functions.ts";
