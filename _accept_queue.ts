@@ -8,10 +8,8 @@
  * @module
  */
 
-import { type Alarm, type Rejectable, Waiter } from "./_deadline.ts";
+import { type Alarm, type Timed, Waiter } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
-import { wouldBlock } from "./_receive_buffer.ts";
-import { TimeoutError } from "./errors.ts";
 
 /** The accept side of one listener. */
 export class AcceptQueue {
@@ -45,7 +43,7 @@ export class AcceptQueue {
     if (on) this.#pump();
   }
 
-  /** The next connection, under `deadline` (0: now or `BlockingIOError`). */
+  /** The next connection, under `deadline` (0: may not wait, see `Waiter`). */
   take(deadline: number): Promise<Deno.Conn> {
     if (this.#waiters.length === 0) {
       const conn = this.#ready.shift();
@@ -58,10 +56,6 @@ export class AcceptQueue {
         this.#error = null;
         return Promise.reject(error);
       }
-    }
-    if (deadline === 0) {
-      this.#post();
-      return Promise.reject(wouldBlock());
     }
     const waiter = new Waiter<Deno.Conn>(deadline, this.#expire);
     this.#waiters.push(waiter);
@@ -78,10 +72,9 @@ export class AcceptQueue {
     return this.#pending ?? Promise.resolve();
   }
 
-  #expire = (w: Rejectable): void => {
+  #expire = (w: Timed): void => {
     const i = this.#waiters.indexOf(w as Waiter<Deno.Conn>);
     if (i >= 0) this.#waiters.splice(i, 1);
-    w.reject(new TimeoutError("timed out"));
   };
 
   #pump(): void {

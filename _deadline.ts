@@ -8,6 +8,10 @@
  * @module
  */
 
+import { EAGAIN } from "./constants.ts";
+import { strerror } from "./_errno.ts";
+import { BlockingIOError, TimeoutError } from "./errors.ts";
+
 /** A call that waits with a deadline. */
 export interface Timed {
   /** When it gives up, in `performance.now()` milliseconds. */
@@ -81,22 +85,35 @@ export class Alarm {
   };
 }
 
-/** What a deadline's expiry can do to a waiter. */
-export interface Rejectable {
-  reject(reason: unknown): void;
+/** Would-block error, as the kernel reports it. */
+export function wouldBlock(): BlockingIOError {
+  return new BlockingIOError(EAGAIN, strerror(EAGAIN));
 }
 
-/** A pending call: a promise with its deadline, settled once. */
+/**
+ * A pending call: a promise with its deadline, settled once.
+ *
+ * A call that may not wait (deadline 0, non-blocking mode) still waits one
+ * turn of the event loop before it gives up with `BlockingIOError`: Deno
+ * notices data that has arrived, or a connection that completed, only when
+ * its event loop polls, and a program that retries on `BlockingIOError`
+ * without ever awaiting anything else would otherwise never let it poll.
+ */
 export class Waiter<T> implements Timed {
   settled = false;
   readonly promise: Promise<T>;
+  /** Whether the call may not wait (it gives up with `BlockingIOError`). */
+  readonly nonblocking: boolean;
+  readonly deadline: number;
   #resolve!: (value: T) => void;
   #reject!: (reason: unknown) => void;
 
   constructor(
-    readonly deadline: number,
-    readonly onExpire: (waiter: Rejectable) => void,
+    deadline: number,
+    readonly onExpire: (waiter: Timed) => void,
   ) {
+    this.nonblocking = deadline === 0;
+    this.deadline = this.nonblocking ? performance.now() : deadline;
     this.promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -116,6 +133,8 @@ export class Waiter<T> implements Timed {
   }
 
   expire(): void {
-    if (!this.settled) this.onExpire(this);
+    if (this.settled) return;
+    this.onExpire(this);
+    this.reject(this.nonblocking ? wouldBlock() : new TimeoutError("timed out"));
   }
 }

@@ -15,11 +15,8 @@
  * @module
  */
 
-import { type Alarm, type Rejectable, Waiter } from "./_deadline.ts";
+import { type Alarm, type Timed, Waiter } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
-import { BlockingIOError, TimeoutError } from "./errors.ts";
-import { EAGAIN } from "./constants.ts";
-import { strerror } from "./_errno.ts";
 
 /** Reads into `p`; resolves the count, or `null` at end of stream. */
 export type Reader = (p: Uint8Array) => Promise<number | null>;
@@ -34,7 +31,7 @@ const SMALLEST_READ = 1024;
 class Take<T> extends Waiter<T> {
   constructor(
     deadline: number,
-    onExpire: (w: Rejectable) => void,
+    onExpire: (w: Timed) => void,
     /** Bytes that must be buffered before it is served. */
     readonly need: number,
     /** Runs when served; takes its bytes from the buffer. */
@@ -46,11 +43,6 @@ class Take<T> extends Waiter<T> {
   ) {
     super(deadline, onExpire);
   }
-}
-
-/** Would-block error, as the kernel reports it. */
-export function wouldBlock(): BlockingIOError {
-  return new BlockingIOError(EAGAIN, strerror(EAGAIN));
 }
 
 /** The receive side of one stream connection. */
@@ -140,9 +132,9 @@ export class ReceiveBuffer {
    * failed: then with what there is): `take` runs at that moment and its
    * result settles the promise. Calls are served in call order.
    *
-   * `deadline` 0 means the call may not wait: if it cannot be served at
-   * once it rejects with `BlockingIOError`. A call that reaches its
-   * deadline rejects with `TimeoutError` and takes nothing.
+   * `deadline` 0 means the call may not wait: if it cannot be served within
+   * a turn of the event loop it rejects with `BlockingIOError`. A call that
+   * reaches its deadline rejects with `TimeoutError`. Either takes nothing.
    *
    * `direct`, for a call that cannot give up (no deadline), is the caller's
    * own buffer: when it is the first in line and nothing is buffered, the
@@ -168,11 +160,6 @@ export class ReceiveBuffer {
         this.#eof = true;
         return Promise.reject(error);
       }
-    }
-    if (deadline === 0) {
-      // The caller may not wait; have a read posted for its next try.
-      this.#prefetchOnce();
-      return Promise.reject(wouldBlock());
     }
     const waiter = new Take<T>(
       deadline,
@@ -203,18 +190,12 @@ export class ReceiveBuffer {
     return this.#pending ?? Promise.resolve();
   }
 
-  #expire = (w: Rejectable): void => {
+  #expire = (w: Timed): void => {
     const i = this.#waiters.indexOf(w as Take<unknown>);
     if (i >= 0) this.#waiters.splice(i, 1);
-    w.reject(new TimeoutError("timed out"));
     // The next in line may want a larger read than the one that gave up.
-    this.#serve();
+    queueMicrotask(() => this.#serve());
   };
-
-  #prefetchOnce(): void {
-    if (this.#pending || this.#eof || this.#error || this.#closed) return;
-    if (this.available < this.#limit) this.#blockRead(this.#limit - this.available);
-  }
 
   /** Posts the next read, if one is wanted and none is pending. */
   #pump(): void {
@@ -234,9 +215,9 @@ export class ReceiveBuffer {
     // Reads start small (an idle socket pins little) and grow with traffic.
     let want = Math.min(room, LARGEST_READ, this.#blockSize);
     let tail = this.#block.length - this.#end;
-    if (tail < want && tail < SMALLEST_READ) {
+    if (tail < want && (tail < SMALLEST_READ || this.#block.length < this.#blockSize)) {
       const unread = this.#end - this.#start;
-      if (!this.#exposed && unread === 0 && this.#block.length >= want) {
+      if (!this.#exposed && unread === 0 && this.#block.length >= Math.max(want, this.#blockSize)) {
         this.#start = this.#end = 0;
       } else {
         const size = Math.max(this.#blockSize, unread + want);

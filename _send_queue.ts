@@ -12,17 +12,25 @@
  * @module
  */
 
-import { type Alarm, type Rejectable, Waiter } from "./_deadline.ts";
+import { type Alarm, type Timed, Waiter, wouldBlock } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
-import { wouldBlock } from "./_receive_buffer.ts";
-import { TimeoutError } from "./errors.ts";
 
 /** Writes `p`; resolves how many bytes were written. */
 export type Writer = (p: Uint8Array) => Promise<number>;
 
+/** Size of the slabs that queued copies are written into. */
+const SLAB = 64 * 1024;
+/** Free slabs, shared by every socket so an idle one keeps none. */
+const freeSlabs: Uint8Array[] = [];
+const MAX_FREE_SLABS = 32;
+
 interface Chunk {
+  /** The bytes: a slab of copies (`lender` null) or lent bytes. */
   data: Uint8Array;
+  /** Written so far. */
   offset: number;
+  /** Filled so far (copies are appended while earlier bytes are written). */
+  end: number;
   /** Lent bytes: settle the lender when written (or failed). */
   lender: Waiter<number> | null;
   /** Write once and report the count (a blocking `send()`). */
@@ -147,23 +155,34 @@ export class SendQueue {
 
   #lend(data: Uint8Array, once: boolean): Promise<number> {
     const lender = new Waiter<number>(Infinity, () => {});
-    this.#chunks.push({ data, offset: 0, lender, once });
+    this.#chunks.push({ data, offset: 0, end: data.length, lender, once });
     this.#queued += data.length;
     this.#kick();
     return lender.promise;
   }
 
+  /** Copies `data` into slabs at the end of the queue (no allocation per call). */
   #enqueueCopy(data: Uint8Array): void {
-    this.#chunks.push({ data: data.slice(), offset: 0, lender: null, once: false });
+    let offset = 0;
+    while (offset < data.length) {
+      let tail = this.#chunks.at(-1);
+      if (tail === undefined || tail.lender !== null || tail.end === tail.data.length) {
+        tail = { data: freeSlabs.pop() ?? new Uint8Array(SLAB), offset: 0, end: 0, lender: null, once: false };
+        this.#chunks.push(tail);
+      }
+      const n = Math.min(data.length - offset, tail.data.length - tail.end);
+      tail.data.set(data.subarray(offset, offset + n), tail.end);
+      tail.end += n;
+      offset += n;
+    }
     this.#queued += data.length;
     this.#kick();
   }
 
   #waitForRoom(deadline: number): Promise<void> {
-    const waiter = new Waiter<void>(deadline, (w: Rejectable) => {
+    const waiter = new Waiter<void>(deadline, (w: Timed) => {
       const i = this.#roomWaiters.indexOf(w as Waiter<void>);
       if (i >= 0) this.#roomWaiters.splice(i, 1);
-      w.reject(new TimeoutError("timed out"));
     });
     this.#roomWaiters.push(waiter);
     this.#alarm.watch(waiter);
@@ -187,18 +206,19 @@ export class SendQueue {
       const chunk = chunks[0];
       try {
         do {
-          const n = await this.#write(chunk.data.subarray(chunk.offset));
+          const n = await this.#write(chunk.data.subarray(chunk.offset, chunk.end));
           chunk.offset += n;
           this.#queued -= n;
           this.#wakeRoomWaiters();
-        } while (!chunk.once && chunk.offset < chunk.data.length);
+        } while (!chunk.once && chunk.offset < chunk.end);
       } catch (e) {
         this.#fail(fromDenoError(e));
         break;
       }
       chunks.shift();
-      if (chunk.once) this.#queued -= chunk.data.length - chunk.offset;
-      chunk.lender?.resolve(chunk.offset);
+      if (chunk.once) this.#queued -= chunk.end - chunk.offset;
+      if (chunk.lender !== null) chunk.lender.resolve(chunk.offset);
+      else if (freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(chunk.data);
     }
     this.#writing = null;
     this.#wakeIdle();

@@ -853,7 +853,11 @@ export class Socket {
     this.#checkOpen();
     const target = parseAddress(this.#family, address, raise ? "connect" : "connect_ex");
     if (this.#type !== SOCK_STREAM) throw oserror(EOPNOTSUPP);
-    if (this.#connecting !== null) return EALREADY;
+    if (this.#connecting !== null) {
+      // Give a background connect one turn of the event loop to complete.
+      if (this.#timeout === 0) await withinTurn(this.#connecting.done);
+      if (this.#connecting !== null) return EALREADY;
+    }
     if (this.#conn !== null || this.#listening) {
       if (!this.#connectReported) {
         this.#connectReported = true;
@@ -1000,6 +1004,18 @@ export class Socket {
     }
     await Promise.all(pending.map((p) => p.catch(() => {})));
   }
+}
+
+/** Resolves when `promise` settles or the event loop has turned once. */
+function withinTurn(promise: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const id = setTimeout(resolve, 0);
+    const done = () => {
+      clearTimeout(id);
+      resolve();
+    };
+    promise.then(done, done);
+  });
 }
 
 function readSysctl(name: string): number {
