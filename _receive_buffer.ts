@@ -21,6 +21,7 @@ import { fromDenoError } from "./_errno.ts";
 /** Reads into `p`; resolves the count, or `null` at end of stream. */
 export type Reader = (p: Uint8Array) => Promise<number | null>;
 
+const EMPTY = new Uint8Array(0);
 const FIRST_BLOCK = 4096;
 const LARGEST_BLOCK = 256 * 1024;
 const LARGEST_READ = 64 * 1024;
@@ -49,7 +50,7 @@ class Take<T> extends Waiter<T> {
 export class ReceiveBuffer {
   #read: Reader;
   #alarm: Alarm;
-  #block = new Uint8Array(0);
+  #block = EMPTY;
   #start = 0;
   #end = 0;
   #exposed = false;

@@ -48,6 +48,11 @@ export class SendQueue {
   #error: Error | null = null;
   #roomWaiters: Waiter<void>[] = [];
   #idle: (() => void)[] = [];
+  // Calls queue their bytes one at a time, in call order: a call that waits
+  // for room partway through keeps its turn, so no later call slips its
+  // bytes in between (a woken waiter resumes only after other callbacks).
+  #turnHeld = false;
+  #turns: Waiter<void>[] = [];
 
   constructor(write: Writer, limit: number, alarm: Alarm) {
     this.#write = write;
@@ -80,21 +85,32 @@ export class SendQueue {
     if (this.#error) throw this.#error;
     if (deadline === Infinity) {
       if (data.length === 0) return;
-      if (this.#writing === null) return await this.#writeNow(data);
-      await this.#lend(data, false);
+      if (!this.#enter()) await this.#waitTurn(deadline);
+      let done: Promise<unknown>;
+      try {
+        done = this.#writing === null ? this.#writeNow(data) : this.#lend(data, false);
+      } finally {
+        this.#passTurn();
+      }
+      await done;
       return;
     }
-    let offset = 0;
-    while (offset < data.length) {
-      const room = this.#limit - this.#queued;
-      if (room <= 0) {
-        if (deadline === 0) throw wouldBlock();
-        await this.#waitForRoom(deadline);
-        continue;
+    if (!this.#enter()) await this.#waitTurn(deadline);
+    try {
+      let offset = 0;
+      while (offset < data.length) {
+        const room = this.#limit - this.#queued;
+        if (room <= 0) {
+          if (deadline === 0) throw wouldBlock();
+          await this.#waitForRoom(deadline);
+          continue;
+        }
+        const n = Math.min(room, data.length - offset);
+        this.#enqueueCopy(data.subarray(offset, offset + n));
+        offset += n;
       }
-      const n = Math.min(room, data.length - offset);
-      this.#enqueueCopy(data.subarray(offset, offset + n));
-      offset += n;
+    } finally {
+      this.#passTurn();
     }
   }
 
@@ -106,14 +122,49 @@ export class SendQueue {
   async send(data: Uint8Array, deadline: number): Promise<number> {
     if (this.#error) throw this.#error;
     if (data.length === 0) return 0;
-    if (deadline === Infinity) return await this.#lend(data, true);
-    while (this.#limit - this.#queued <= 0) {
-      if (deadline === 0) throw wouldBlock();
-      await this.#waitForRoom(deadline);
+    if (!this.#enter()) await this.#waitTurn(deadline);
+    try {
+      if (deadline === Infinity) return this.#lend(data, true);
+      while (this.#limit - this.#queued <= 0) {
+        if (deadline === 0) throw wouldBlock();
+        await this.#waitForRoom(deadline);
+      }
+      const n = Math.min(this.#limit - this.#queued, data.length);
+      this.#enqueueCopy(data.subarray(0, n));
+      return n;
+    } finally {
+      this.#passTurn();
     }
-    const n = Math.min(this.#limit - this.#queued, data.length);
-    this.#enqueueCopy(data.subarray(0, n));
-    return n;
+  }
+
+  /** Takes the turn to queue bytes if nobody holds it or waits for it. */
+  #enter(): boolean {
+    if (this.#turnHeld || this.#turns.length > 0) return false;
+    this.#turnHeld = true;
+    return true;
+  }
+
+  /** Waits for the turn to queue bytes (`BlockingIOError` if `deadline` is 0). */
+  async #waitTurn(deadline: number): Promise<void> {
+    if (deadline === 0) throw wouldBlock();
+    const waiter = new Waiter<void>(deadline, (w: Timed) => {
+      const i = this.#turns.indexOf(w as Waiter<void>);
+      if (i >= 0) this.#turns.splice(i, 1);
+    });
+    this.#turns.push(waiter);
+    this.#alarm.watch(waiter);
+    await waiter.promise; // the turn is handed over: #turnHeld stays true
+    if (this.#error) {
+      this.#passTurn();
+      throw this.#error;
+    }
+  }
+
+  /** Hands the turn to the next call in line. */
+  #passTurn(): void {
+    const next = this.#turns.shift();
+    if (next !== undefined) next.resolve();
+    else this.#turnHeld = false;
   }
 
   /** Resolves once everything queued is written (or writing failed). */
@@ -232,5 +283,8 @@ export class SendQueue {
     const waiters = this.#roomWaiters;
     this.#roomWaiters = [];
     for (const w of waiters) w.reject(this.#error);
+    const turns = this.#turns;
+    this.#turns = [];
+    for (const w of turns) w.reject(this.#error);
   }
 }

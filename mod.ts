@@ -98,6 +98,27 @@
  * - `ioctl` — Windows only in Python.
  * - `share` — Windows only in Python.
  *
+ * ## Module-level functions
+ *
+ * As Python's, with these differences:
+ *
+ * - Name look-ups (`getaddrinfo`, `gethostbyname`, `gethostbyname_ex`,
+ *   `gethostbyaddr`, `getnameinfo`, `getfqdn`) return promises; they use the
+ *   OS resolver (`/etc/hosts` works offline). `canonname` and the aliases of
+ *   `gethostbyname_ex` come from `/etc/hosts` only; non-ASCII names follow
+ *   the URL standard's IDNA rules rather than Python's IDNA 2003.
+ * - `create_connection` returns a promise; `source_address` must be null or
+ *   a wildcard on port 0 (Deno cannot choose the source address), and
+ *   `all_errors` rejects with an `AggregateError` (JavaScript has no
+ *   `ExceptionGroup`).
+ * - `socketpair` returns a promise; it is made through a temporary listener
+ *   (unix in a temporary directory, or loopback for AF_INET / AF_INET6,
+ *   which Python on Linux refuses); SOCK_DGRAM pairs are not supported.
+ * - `getservbyname`, `getservbyport`, `getprotobyname` read `/etc/services`
+ *   and `/etc/protocols`; without read permission, a built-in table of the
+ *   common entries.
+ * - `getdefaulttimeout` / `setdefaulttimeout` live in `socket.ts`.
+ *
  * @module
  */
 

@@ -40,6 +40,7 @@ import {
   toAddress,
 } from "./_address.ts";
 import type { FileBackend } from "./_backend.ts";
+import { DATAGRAM_BUFFER, DatagramSocket } from "./_datagram.ts";
 import { Alarm, deadlineFor } from "./_deadline.ts";
 import { fromDenoError, oserror } from "./_errno.ts";
 import { ReceiveBuffer } from "./_receive_buffer.ts";
@@ -111,8 +112,9 @@ let defaultTimeout: number | null = null;
 function checkTimeout(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== "number") {
-    throw new TypeError(`'${typeof value}' object cannot be interpreted as an integer`);
+    throw new TypeError(`'${pyType(value)}' object cannot be interpreted as an integer`);
   }
+  if (Number.isNaN(value)) throw new RangeError("Invalid value NaN (not a number)");
   if (!(value >= 0)) throw new RangeError("Timeout value out of range");
   return value;
 }
@@ -152,10 +154,27 @@ export function setdefaulttimeout(timeout: number | null): void {
   defaultTimeout = checkTimeout(timeout);
 }
 
+/** The name of the Python type a JavaScript value stands for, for Python's messages. */
+function pyType(value: unknown): string {
+  if (value === null || value === undefined) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  if (value instanceof Uint8Array) return "bytes";
+  switch (typeof value) {
+    case "number":
+      return Number.isInteger(value) ? "int" : "float";
+    case "string":
+      return "str";
+    case "boolean":
+      return "bool";
+    case "object":
+      return value.constructor?.name ?? "object";
+  }
+  return typeof value;
+}
+
 function checkInt(value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    const name = typeof value === "number" ? "float" : typeof value === "string" ? "str" : typeof value;
-    throw new TypeError(`'${name}' object cannot be interpreted as an integer`);
+    throw new TypeError(`'${pyType(value)}' object cannot be interpreted as an integer`);
   }
   return value;
 }
@@ -174,8 +193,7 @@ function toBytes(data: unknown): Uint8Array {
   if (typeof data === "string") return encoder.encode(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  const name = data === null ? "NoneType" : Array.isArray(data) ? "list" : typeof data;
-  throw new TypeError(`a bytes-like object is required, not '${name}'`);
+  throw new TypeError(`a bytes-like object is required, not '${pyType(data)}'`);
 }
 
 function writableBytes(buffer: unknown): Uint8Array {
@@ -184,7 +202,8 @@ function writableBytes(buffer: unknown): Uint8Array {
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  throw new TypeError("recv_into() argument 'buffer' must be read-write bytes-like object");
+  const name = buffer === null || buffer === undefined ? "None" : pyType(buffer);
+  throw new TypeError(`recv_into() argument 1 must be read-write bytes-like object, not ${name}`);
 }
 
 const SUPPORTED_FLAGS = MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL;
@@ -244,6 +263,9 @@ export class Socket {
   #connectReported = true;
   #soError = 0;
 
+  // Datagram state: the datagram engine (SOCK_DGRAM only).
+  #dgram: DatagramSocket | null = null;
+
   /**
    * Like Python's `socket.socket(family, type, proto)`.
    *
@@ -270,13 +292,14 @@ export class Socket {
       );
     }
     if (base !== SOCK_STREAM && base !== SOCK_DGRAM) throw oserror(EINVAL);
-    const expected = family === AF_UNIX ? 0 : base === SOCK_STREAM ? IPPROTO_TCP : 17;
+    const expected = family === AF_UNIX ? 1 : base === SOCK_STREAM ? IPPROTO_TCP : 17;
     if (proto !== 0 && proto !== expected) throw oserror(EPROTONOSUPPORT);
     this.#family = family;
     this.#type = base;
     this.#proto = proto;
     this.#timeout = (type & SOCK_NONBLOCK) !== 0 ? 0 : defaultTimeout;
     this.#fileno = nextFileno++;
+    if (base === SOCK_DGRAM) this.#dgram = new DatagramSocket(family, this.#alarm);
   }
 
   /** The address family, as given to the constructor. */
@@ -299,6 +322,23 @@ export class Socket {
     return this.#timeout;
   }
 
+  /**
+   * Not in Python: how many datagrams this socket dropped because its
+   * receive buffer (`SO_RCVBUF`) was full, as the kernel counts them (the
+   * `drops` column of `/proc/net/udp`). Always 0 for a stream socket.
+   *
+   * @example A fresh datagram socket has dropped nothing
+   * ```ts
+   * import { AF_INET, SOCK_DGRAM, Socket } from "@pysocket/socket/socket";
+   * import assert from "node:assert/strict";
+   * await using s = new Socket(AF_INET, SOCK_DGRAM);
+   * assert.equal(s.dropped, 0);
+   * ```
+   */
+  get dropped(): number {
+    return this.#dgram?.dropped ?? 0;
+  }
+
   // ---------------------------------------------------------------- local state
 
   /**
@@ -313,6 +353,10 @@ export class Socket {
   bind(address: Address): void {
     this.#checkOpen();
     const target = parseAddress(this.#family, address, "bind");
+    if (this.#dgram) {
+      const reuse = (opt: number) => this.#options.get(optionKey(SOL_SOCKET, opt)) === 1;
+      return this.#dgram.bind(target, { reuseAddress: reuse(SO_REUSEADDR) || reuse(SO_REUSEPORT) });
+    }
     if (this.#bound !== null || this.#conn !== null) throw oserror(EINVAL);
     if (target.transport === "unix") {
       // Deno replaces a stale socket file; Python refuses to bind over it.
@@ -346,7 +390,8 @@ export class Socket {
     const queue = Math.max(0, backlog ?? 128);
     if (this.#bound === null) {
       if (this.#family === AF_UNIX) {
-        throw new OSError(EINVAL, "Invalid argument (pysocket: Deno cannot autobind a unix socket; bind() it first)");
+        // Linux autobinds a unix socket on connect, never on listen: EINVAL, as Python.
+        throw oserror(EINVAL);
       }
       this.bind(emptyAddress(this.#family) as Address);
     }
@@ -370,6 +415,9 @@ export class Socket {
    * @param flag Whether calls wait.
    */
   setblocking(flag: boolean): void {
+    if (typeof flag !== "boolean" && typeof flag !== "number") {
+      throw new TypeError(`'${pyType(flag)}' object cannot be interpreted as an integer`);
+    }
     this.settimeout(flag ? null : 0);
   }
 
@@ -392,6 +440,8 @@ export class Socket {
    */
   settimeout(value: number | null): void {
     this.#timeout = checkTimeout(value);
+    // Python stores the value, then fails to set the mode of a closed descriptor.
+    this.#checkOpen();
     const prefetch = this.#timeout !== null;
     if (this.#inbox) this.#inbox.prefetch = prefetch;
     if (this.#accepts) this.#accepts.prefetch = prefetch;
@@ -421,10 +471,14 @@ export class Socket {
     checkInt(optname);
     if (typeof value === "boolean") value = Number(value);
     if (typeof value !== "number" && !(value instanceof Uint8Array)) {
-      throw new TypeError(`a bytes-like object is required, not '${typeof value}'`);
+      throw new TypeError(`a bytes-like object is required, not '${pyType(value)}'`);
     }
+    // Options only datagram sockets have (SO_BROADCAST, multicast, IPV6_V6ONLY).
+    if (this.#dgram && this.#dgram.setsockopt(level, optname, value)) return;
     const int = typeof value === "number" ? value : new DataView(value.buffer, value.byteOffset).getInt32(0, true);
     const key = optionKey(level, optname);
+    // Linux: a unix socket has only SOL_SOCKET options; other levels are EOPNOTSUPP.
+    if (level !== SOL_SOCKET && this.#family === AF_UNIX) throw oserror(EOPNOTSUPP);
     if (level === SOL_SOCKET) {
       switch (optname) {
         case SO_REUSEADDR:
@@ -437,9 +491,11 @@ export class Socket {
         case SO_SNDBUF: {
           const min = optname === SO_RCVBUF ? MIN_RCVBUF : MIN_SNDBUF;
           const max = 2 * readSysctl(optname === SO_RCVBUF ? "rmem_max" : "wmem_max");
-          const size = Math.min(Math.max(2 * Math.max(0, int), min), max);
+          // Linux reads the value as unsigned: a negative one is huge, so the maximum.
+          const size = int < 0 ? max : Math.min(Math.max(2 * int, min), max);
           this.#options.set(key, size);
           if (optname === SO_RCVBUF && this.#inbox) this.#inbox.limit = size;
+          if (optname === SO_RCVBUF && this.#dgram) this.#dgram.limit = size;
           if (optname === SO_SNDBUF && this.#outbox) this.#outbox.limit = size;
           return;
         }
@@ -471,7 +527,7 @@ export class Socket {
     checkInt(level);
     checkInt(optname);
     const value = this.#option(level, optname);
-    if (buflen === undefined) return value;
+    if (buflen === undefined || buflen === 0) return value;
     checkInt(buflen);
     if (buflen <= 0 || buflen > 1024) throw new OSError("getsockopt buflen out of range");
     const bytes = new Uint8Array(buflen);
@@ -487,6 +543,7 @@ export class Socket {
    */
   getsockname(): Address {
     this.#checkOpen();
+    if (this.#dgram) return this.#dgram.getsockname();
     if (this.#conn) return toAddress(this.#family, this.#conn.localAddr);
     if (this.#listener) return toAddress(this.#family, this.#listener.addr);
     return emptyAddress(this.#family);
@@ -500,6 +557,7 @@ export class Socket {
    */
   getpeername(): Address {
     this.#checkOpen();
+    if (this.#dgram) return this.#dgram.getpeername();
     if (!this.#conn) throw oserror(ENOTCONN);
     return toAddress(this.#family, this.#conn.remoteAddr);
   }
@@ -542,7 +600,8 @@ export class Socket {
    */
   accept(): Promise<[Socket, Address]> {
     return this.#io(0, async (deadline) => {
-      if (!this.#accepts) throw oserror(EINVAL);
+      // Linux: accept() on a datagram socket is EOPNOTSUPP, on a stream socket not listening EINVAL.
+      if (!this.#accepts) throw oserror(this.#dgram ? EOPNOTSUPP : EINVAL);
       const conn = await this.#accepts.take(deadline);
       const sock = new Socket(this.#family, SOCK_STREAM, this.#proto);
       sock.#attach(conn);
@@ -590,6 +649,8 @@ export class Socket {
   recv(bufsize: number, flags: number = 0): Promise<Uint8Array> {
     checkBufsize("recv", bufsize);
     checkFlags(flags);
+    const dgram = this.#dgram;
+    if (dgram) return this.#io(flags, (deadline) => dgram.recv(bufsize, flags, deadline));
     return this.#io(flags, (deadline) => {
       const inbox = this.#receiving();
       const peek = (flags & MSG_PEEK) !== 0;
@@ -620,6 +681,8 @@ export class Socket {
     if (nbytes > bytes.length) throw new RangeError("buffer too small for requested bytes");
     checkFlags(flags);
     const target = nbytes === 0 ? bytes : bytes.subarray(0, nbytes);
+    const dgram = this.#dgram;
+    if (dgram) return this.#io(flags, (deadline) => dgram.recvInto(target, flags, deadline));
     return this.#io(flags, (deadline) => {
       const inbox = this.#receiving();
       if (target.length === 0) return Promise.resolve(0);
@@ -636,6 +699,60 @@ export class Socket {
   }
 
   /**
+   * Like Python's `socket.recvfrom()`, but returns a promise. On a datagram
+   * socket: one datagram per call, truncated to `bufsize` bytes (the rest
+   * of it is dropped, unless `MSG_PEEK` keeps it all queued); zero-length
+   * datagrams come as empty arrays. On a stream socket the address is
+   * `null`, as Python's `None`.
+   *
+   * @param bufsize The most bytes to return.
+   * @param flags `MSG_PEEK`, `MSG_DONTWAIT` (`MSG_WAITALL` is ignored on a
+   *   datagram socket, as Linux does).
+   * @returns `[data, address]`; the address is `null` for a unix sender
+   *   that has no name.
+   * @throws {OSError} `TimeoutError`, `BlockingIOError` by mode (nothing is
+   *   lost: the datagram waits for the next call).
+   */
+  async recvfrom(bufsize: number, flags: number = 0): Promise<[Uint8Array, Address | null]> {
+    checkBufsize("recvfrom", bufsize);
+    checkFlags(flags);
+    const dgram = this.#dgram;
+    if (dgram) return await this.#io(flags, (deadline) => dgram.recvfrom(bufsize, flags, deadline));
+    return [await this.recv(bufsize, flags), null];
+  }
+
+  /**
+   * Like Python's `socket.recvfrom_into()`, but returns a promise.
+   *
+   * @param buffer Where to put the bytes.
+   * @param nbytes The most bytes to receive (0: the buffer's size).
+   * @param flags As for `recvfrom()`.
+   * @returns `[count, address]`: the count copied (a longer datagram is
+   *   truncated) and the sender.
+   * @throws {RangeError} When `nbytes` exceeds the buffer or is negative.
+   */
+  async recvfrom_into(
+    buffer: ArrayBufferView | ArrayBuffer,
+    nbytes: number = 0,
+    flags: number = 0,
+  ): Promise<[number, Address | null]> {
+    let bytes: Uint8Array;
+    try {
+      bytes = writableBytes(buffer);
+    } catch (e) {
+      throw new TypeError((e as Error).message.replace("recv_into()", "recvfrom_into()"));
+    }
+    checkInt(nbytes);
+    if (nbytes < 0) throw new RangeError("negative buffersize in recvfrom_into");
+    if (nbytes > bytes.length) throw new RangeError("nbytes is greater than the length of the buffer");
+    checkFlags(flags);
+    const dgram = this.#dgram;
+    const target = nbytes === 0 ? bytes : bytes.subarray(0, nbytes);
+    if (dgram) return await this.#io(flags, (deadline) => dgram.recvfromInto(target, flags, deadline));
+    return [await this.recv_into(target, 0, flags), null];
+  }
+
+  /**
    * Like Python's `socket.send()`, but returns a promise.
    *
    * @param data What to send (strings go as UTF-8).
@@ -646,7 +763,44 @@ export class Socket {
   send(data: Data, flags: number = 0): Promise<number> {
     const bytes = toBytes(data);
     checkFlags(flags);
+    const dgram = this.#dgram;
+    if (dgram) return this.#io(flags, () => dgram.send(bytes, null));
     return this.#io(flags, (deadline) => this.#sending().send(bytes, deadline));
+  }
+
+  /**
+   * Like Python's `socket.sendto()`, but returns a promise: one datagram to
+   * `address`. An unbound socket is bound to an ephemeral port first, as
+   * Python does. On a stream socket the address is checked, then ignored
+   * (Linux).
+   *
+   * @param data What to send (strings go as UTF-8).
+   * @param address Where to, as for `connect()`.
+   * @returns How many bytes were sent.
+   * @throws {OSError} `EMSGSIZE` for a datagram larger than the protocol
+   *   allows (65507 bytes over IPv4), `PermissionError` (`EACCES`) for a
+   *   broadcast address without `SO_BROADCAST`, `gaierror` for a host that
+   *   does not resolve.
+   */
+  sendto(data: Data, address: Address): Promise<number>;
+  /**
+   * Like Python's `socket.sendto(data, flags, address)`, but returns a promise.
+   *
+   * @param data What to send.
+   * @param flags `MSG_DONTWAIT` only.
+   * @param address Where to.
+   * @returns How many bytes were sent.
+   */
+  sendto(data: Data, flags: number, address: Address): Promise<number>;
+  sendto(data: Data, flagsOrAddress: number | Address, address?: Address): Promise<number> {
+    const bytes = toBytes(data);
+    if (flagsOrAddress === undefined) throw new TypeError("sendto() takes 2 or 3 arguments (1 given)");
+    const flags = address === undefined ? 0 : flagsOrAddress as number;
+    checkFlags(flags);
+    const target = parseAddress(this.#family, address === undefined ? flagsOrAddress : address, "sendto");
+    const dgram = this.#dgram;
+    if (dgram) return this.#io(flags, () => dgram.send(bytes, target));
+    return this.send(bytes, flags);
   }
 
   /**
@@ -661,6 +815,8 @@ export class Socket {
   sendall(data: Data, flags: number = 0): Promise<void> {
     const bytes = toBytes(data);
     checkFlags(flags);
+    const dgram = this.#dgram;
+    if (dgram) return this.#io(flags, async () => void await dgram.send(bytes, null));
     return this.#io(flags, (deadline) => this.#sending().sendAll(bytes, deadline));
   }
 
@@ -676,13 +832,17 @@ export class Socket {
    */
   async sendfile(file: Deno.FsFile, offset: number = 0, count?: number): Promise<number> {
     checkInt(offset);
-    if (offset < 0) throw new RangeError(`offset must be >= 0, not ${offset}`);
     if (count !== undefined && count !== null) {
-      checkInt(count);
-      if (count <= 0) throw new RangeError(`count must be a positive integer (got ${count})`);
+      const repr = typeof count === "string" ? `'${count}'` : String(count);
+      if (!Number.isInteger(count)) {
+        throw new TypeError(`count must be a positive integer (got ${repr})`);
+      }
+      if (count <= 0) throw new RangeError(`count must be a positive integer (got ${repr})`);
     }
     if (this.#timeout === 0) throw new RangeError("non-blocking sockets are not supported");
     this.#checkOpen();
+    // Python passes the offset to os.sendfile(), where Linux refuses a negative one.
+    if (offset < 0) throw oserror(EINVAL);
     if (this.#type !== SOCK_STREAM) throw new RangeError("only SOCK_STREAM type sockets are supported");
     await file.seek(offset, Deno.SeekMode.Start);
     const chunk = new Uint8Array(Math.min(count ?? 65536, 65536));
@@ -708,6 +868,7 @@ export class Socket {
     checkInt(how);
     this.#checkOpen();
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw oserror(EINVAL);
+    if (this.#dgram) return this.#dgram.shutdown(how);
     if (!this.#conn) throw oserror(ENOTCONN);
     if (how !== SHUT_WR) this.#inbox!.shutdown();
     if (how !== SHUT_RD && !this.#shutWrite) {
@@ -822,6 +983,9 @@ export class Socket {
 
   #option(level: number, optname: number): number {
     const stored = this.#options.get(optionKey(level, optname));
+    if (level !== SOL_SOCKET && this.#family === AF_UNIX) throw oserror(EOPNOTSUPP);
+    const datagramOption = this.#dgram?.getsockopt(level, optname);
+    if (datagramOption !== undefined) return datagramOption;
     if (level === SOL_SOCKET) {
       switch (optname) {
         case SO_TYPE:
@@ -836,9 +1000,10 @@ export class Socket {
         case SO_KEEPALIVE:
           return (stored as number | undefined) ?? 0;
         case SO_RCVBUF:
-          return (stored as number | undefined) ?? DEFAULT_RCVBUF;
+          return (stored as number | undefined) ?? (this.#dgram ? DATAGRAM_BUFFER : DEFAULT_RCVBUF);
         case SO_SNDBUF:
-          return (stored as number | undefined) ?? (this.#conn ? CONNECTED_SNDBUF : DEFAULT_SNDBUF);
+          return (stored as number | undefined) ??
+            (this.#dgram ? DATAGRAM_BUFFER : this.#conn ? CONNECTED_SNDBUF : DEFAULT_SNDBUF);
       }
     } else if (level === IPPROTO_TCP && optname === TCP_NODELAY && this.#type === SOCK_STREAM) {
       return (stored as number | undefined) ?? 0;
@@ -850,9 +1015,14 @@ export class Socket {
 
   /** Connects; resolves 0 or an errno (`raise`: for `connect()`'s messages). */
   async #connect(address: Address, raise: boolean): Promise<number> {
-    this.#checkOpen();
     const target = parseAddress(this.#family, address, raise ? "connect" : "connect_ex");
-    if (this.#type !== SOCK_STREAM) throw oserror(EOPNOTSUPP);
+    // Python checks the address first; connect_ex() returns EBADF like any errno.
+    if (this.#closed) {
+      if (raise) throw oserror(EBADF);
+      return EBADF;
+    }
+    // Connected UDP: a default peer and a filter on what recv*() hands over; nothing to wait for.
+    if (this.#dgram) return await this.#dgram.connect(target);
     if (this.#connecting !== null) {
       // Give a background connect one turn of the event loop to complete.
       if (this.#timeout === 0) await withinTurn(this.#connecting.done);
@@ -980,6 +1150,7 @@ export class Socket {
       pending.push(this.#connecting.done.catch(() => {}));
     }
     if (this.#accepts) pending.push(this.#accepts.close(closed));
+    if (this.#dgram) pending.push(this.#dgram.close(closed));
     if (this.#listener) {
       this.#listener.close();
       this.#listener = null;
@@ -987,7 +1158,7 @@ export class Socket {
     if (this.#conn) {
       const conn = this.#conn;
       const outbox = this.#outbox!;
-      if (outbox.queued > 0 && outbox.error === null) {
+      if (outbox.error === null) {
         // Deliver what send() accepted; a socket with a timeout waits at most that long.
         const flushed = outbox.flushed();
         if (this.#timeout === null) await flushed;

@@ -11,7 +11,9 @@ const GROUPS = [
 /** The method names listed under each "Differences from Python" heading of mod.ts. */
 async function differences(): Promise<Map<string, string[]>> {
   const text = await Deno.readTextFile(new URL("../mod.ts", import.meta.url));
-  const section = text.slice(text.indexOf("## Differences from Python"));
+  const start = text.indexOf("## Differences from Python");
+  const end = text.indexOf(" * ## ", start + 1);
+  const section = text.slice(start, end < 0 ? undefined : end);
   const groups = new Map<string, string[]>();
   let current: string[] | null = null;
   for (const line of section.split("\n")) {
@@ -29,7 +31,10 @@ async function differences(): Promise<Map<string, string[]>> {
 
 async function pythonMethods(): Promise<string[]> {
   const out = await new Deno.Command("python3", {
-    args: ["-c", "import socket,json; print(json.dumps([n for n in dir(socket.socket) if not n.startswith('_')]))"],
+    args: [
+      "-c",
+      "import socket,json; print(json.dumps([n for n in dir(socket.socket) if not n.startswith('_')]))",
+    ],
   }).output();
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }

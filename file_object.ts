@@ -1,0 +1,668 @@
+/**
+ * `FileObject`, what `Socket.makefile()` returns: Python 3's file object over
+ * a socket (`SocketIO` under a `BufferedReader`, `BufferedWriter` or
+ * `BufferedRWPair`, under a `TextIOWrapper` in text modes), with async reads
+ * and writes.
+ *
+ * Differences from Python, each a consequence of a guarantee of this
+ * module:
+ *
+ * - A file object reads through the socket's own receive buffer and
+ *   consumes only what it returns, so `recv()` and other file objects of the
+ *   same socket can be mixed with it without losing or reordering bytes
+ *   (Python's file object reads ahead). Exceptions: a line longer than the
+ *   socket's buffer, the characters a text `read(n)` has gathered while
+ *   waiting, and encodings that only `TextDecoder` knows, which are decoded
+ *   ahead.
+ * - A read that times out (`TimeoutError`) or would block
+ *   (`BlockingIOError`) loses nothing and can be retried: the next call
+ *   returns the whole line. Python's file object refuses every read after a
+ *   timeout.
+ * - Invalid bytes under `errors = "strict"` raise `UnicodeDecodeError` when
+ *   the line that holds them is read, not before; the lines before them are
+ *   returned. The bytes stay in the socket's buffer, so the error repeats
+ *   until they are read some other way (`recv()`).
+ * - Text mode buffers up to `buffering` bytes of encoded text (Python holds
+ *   up to 8192 more in the `TextIOWrapper`).
+ * - `buffering = 0` (binary only) gives Python's raw `SocketIO`: `read(n)`
+ *   returns what one `recv()` would, but `write()` sends everything.
+ *
+ * @example A line protocol over loopback
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * import assert from "node:assert/strict";
+ *
+ * await using server = socket.socket();
+ * server.bind(["127.0.0.1", 0]);
+ * server.listen();
+ * await using client = socket.socket();
+ * await client.connect(server.getsockname());
+ * const [conn] = await server.accept();
+ *
+ * await using out = client.makefile("w");
+ * await out.write("hello\r\nworld\n");
+ * await out.flush();
+ *
+ * await using inp = conn.makefile("r");
+ * assert.equal(await inp.readline(), "hello\n"); // universal newlines
+ * assert.equal(await inp.readline(), "world\n");
+ * await conn.close();
+ * ```
+ *
+ * @module
+ */
+
+import type { FileBackend } from "./_backend.ts";
+import { BinaryReader, TextReader } from "./_file_reader.ts";
+import {
+  checkErrors,
+  checkNewline,
+  type Codec,
+  codePoints,
+  encode,
+  type Errors,
+  lookupEncoding,
+  pyTypeName,
+  UnicodeEncodeError,
+} from "./_text.ts";
+
+export type { FileBackend } from "./_backend.ts";
+export { UnicodeDecodeError, UnicodeEncodeError } from "./_text.ts";
+
+/** Options of `Socket.makefile()`, as Python's keyword arguments. */
+export interface MakefileOptions {
+  /**
+   * Size of the write buffer in bytes; null or negative: 8192 (Python's
+   * `io.DEFAULT_BUFFER_SIZE`); 0: unbuffered, binary modes only.
+   */
+  buffering?: number | null;
+  /**
+   * Text modes: the encoding (default `"utf-8"`). utf-8, ascii and latin-1
+   * (under any of Python's names for them) read and write; any other
+   * encoding `TextDecoder` knows can be read.
+   */
+  encoding?: string | null;
+  /** Text modes: `"strict"` (default), `"replace"` or `"ignore"`. */
+  errors?: string | null;
+  /**
+   * Text modes: Python's newline rule. null (default): universal newlines,
+   * `\r\n` and `\r` read as `\n`, `\n` written as is. `""`: lines end at
+   * any of the three, untranslated. `"\n"`, `"\r"`, `"\r\n"`: lines end
+   * only there; `\n` is written as that.
+   */
+  newline?: string | null;
+}
+
+/**
+ * Like Python's `io.UnsupportedOperation`: the operation does not fit the
+ * file's mode (reading a file opened for writing only, or the reverse).
+ * Python's class derives from both `OSError` and `ValueError`; this one is a
+ * `RangeError`, as `ValueError` maps to `RangeError` in this module.
+ *
+ * @example Reading a write-only file
+ * ```ts
+ * import { UnsupportedOperation } from "@pysocket/socket/file-object";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new UnsupportedOperation("not readable");
+ * assert.ok(e instanceof RangeError);
+ * assert.equal(e.name, "UnsupportedOperation");
+ * ```
+ */
+export class UnsupportedOperation extends RangeError {
+  /**
+   * Constructed as Python's.
+   *
+   * @param message What is not supported (Python's messages: `"not
+   *   readable"`, `"not writable"`, `"read"`, `"write"`).
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UnsupportedOperation";
+  }
+}
+
+const DEFAULT_BUFFER_SIZE = 8192;
+const ENCODER = new TextEncoder();
+const BYTES_PER_UNIT = 3; // the most UTF-8 bytes one UTF-16 unit needs
+
+function noop(): void {}
+
+function pyRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const body = s.replace(/[\\\n\r\t]/g, (c) => ({ "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!);
+  return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q;
+}
+
+/** Python's `size` argument: an integer or None (-1 for "no limit"). */
+function sizeArg(size: unknown, message?: string): number {
+  if (size === null || size === undefined) return -1;
+  if (typeof size !== "number" || !Number.isInteger(size)) {
+    throw new TypeError(message ?? `argument should be integer or None, not '${pyTypeName(size)}'`);
+  }
+  return size < 0 ? -1 : size;
+}
+
+function toBytes(data: unknown): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) return new Uint8Array(data);
+  throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
+}
+
+/**
+ * Like the file object Python's `socket.makefile()` returns, but its reads
+ * and writes return promises. Made by `Socket.makefile(mode, options)`;
+ * binary modes (`"rb"`, `"wb"`, `"rwb"`) read `Uint8Array` and write any
+ * bytes-like value, text modes (`"r"`, `"w"`, `"rw"`) read and write
+ * `string`. `T` is what reads return.
+ *
+ * The socket stays connected while a file object made from it is open,
+ * even after `socket.close()` (Python 3's rule); close both.
+ *
+ * @typeParam T `Uint8Array` for binary modes, `string` for text modes.
+ *
+ * @example Reading lines, binary
+ * ```ts
+ * import * as socket from "@pysocket/socket";
+ * import type { FileObject } from "@pysocket/socket/file-object";
+ * import assert from "node:assert/strict";
+ *
+ * const [a, b] = await socket.socketpair();
+ * await b.sendall("one\ntwo\nthree");
+ * await b.close();
+ * await using f = a.makefile("rb") as FileObject<Uint8Array>;
+ * const lines: string[] = [];
+ * for await (const line of f) lines.push(new TextDecoder().decode(line));
+ * assert.deepEqual(lines, ["one\n", "two\n", "three"]);
+ * await a.close();
+ * ```
+ */
+export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
+  #backend: FileBackend;
+  #mode: string;
+  #binary: boolean;
+  #reading: boolean;
+  #writing: boolean;
+  #bufsize: number;
+  #closed = false;
+  #closing: Promise<void> | null = null;
+  #br: BinaryReader | null = null;
+  #tr: TextReader | null = null;
+  // Text writing.
+  #codec: Codec = "utf-8";
+  #errors: Errors = "strict";
+  #writeNl: string | null = null;
+  // The write buffer: `#wbuf[0, #wlen)` not yet sent.
+  #wbuf: Uint8Array | null = null;
+  #wlen = 0;
+  /** Settles when every send started so far has (never rejects). */
+  #sent: Promise<void> = Promise.resolve();
+
+  /**
+   * Made by `Socket.makefile()`, which passes the socket's side of the
+   * file. Checks `mode` and `options` as Python's `socket.makefile()` does.
+   *
+   * @param backend The socket's side.
+   * @param mode Made of `r`, `w`, `b` (default `"r"`).
+   * @param options `buffering`, `encoding`, `errors`, `newline`.
+   * @throws {RangeError} `invalid mode 'x' (only r, w, b allowed)`,
+   *   `unbuffered streams must be binary`, `unknown encoding: x`,
+   *   `illegal newline value: x`, `unknown error handler name 'x'`.
+   * @throws {TypeError} for arguments of the wrong type.
+   */
+  constructor(backend: FileBackend, mode: string = "r", options: MakefileOptions = {}) {
+    if (typeof mode !== "string") {
+      throw new TypeError(`makefile() argument 'mode' must be str, not ${pyTypeName(mode)}`);
+    }
+    if (!/^[rwb]*$/.test(mode)) {
+      throw new RangeError(`invalid mode ${pyRepr(mode)} (only r, w, b allowed)`);
+    }
+    this.#backend = backend;
+    this.#writing = mode.includes("w");
+    this.#reading = mode.includes("r") || !this.#writing;
+    this.#binary = mode.includes("b");
+    const raw = (this.#reading ? "r" : "") + (this.#writing ? "w" : "");
+    this.#mode = this.#binary ? raw + "b" : mode;
+
+    const buffering = options.buffering ?? -1;
+    if (typeof buffering !== "number" || !Number.isInteger(buffering)) {
+      throw new TypeError(`'${pyTypeName(buffering)}' object cannot be interpreted as an integer`);
+    }
+    this.#bufsize = buffering < 0 ? DEFAULT_BUFFER_SIZE : buffering;
+    if (this.#bufsize === 0 && !this.#binary) throw new RangeError("unbuffered streams must be binary");
+
+    if (this.#binary) {
+      // Python's makefile() ignores encoding, errors and newline here.
+      if (this.#reading) this.#br = new BinaryReader(backend, this.#bufsize === 0);
+      return;
+    }
+    const name = options.encoding ?? "utf-8";
+    if (typeof name !== "string") {
+      throw new TypeError(`makefile() argument 'encoding' must be str or None, not ${pyTypeName(name)}`);
+    }
+    const errorsName = options.errors ?? "strict";
+    if (typeof errorsName !== "string") {
+      throw new TypeError(`makefile() argument 'errors' must be str or None, not ${pyTypeName(errorsName)}`);
+    }
+    const newline = checkNewline(options.newline);
+    const encoding = lookupEncoding(name);
+    const errors = checkErrors(errorsName);
+    if (encoding.codec === null) {
+      // TextDecoder has no "ignore", and there is no encoder but UTF-8's.
+      if (errors === "ignore") {
+        throw new RangeError(`errors 'ignore' is not supported for encoding '${encoding.name}'`);
+      }
+      if (this.#writing) {
+        throw new RangeError(
+          `encoding '${encoding.name}' can only be read (written: utf-8, ascii, latin-1)`,
+        );
+      }
+    } else {
+      this.#codec = encoding.codec;
+    }
+    this.#errors = errors;
+    // On output, "\n" becomes `newline`; null means os.linesep, "\n" here.
+    this.#writeNl = newline === "\r" || newline === "\r\n" ? newline : null;
+    if (this.#reading) this.#tr = new TextReader(backend, encoding, errors, newline);
+  }
+
+  /**
+   * Like Python's `closed`: whether `close()` was called.
+   *
+   * @returns True once closed.
+   */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Like Python's `mode`: the mode given to `makefile()` in text modes,
+   * `"rb"`, `"wb"` or `"rwb"` in binary modes.
+   *
+   * @returns The mode.
+   */
+  get mode(): string {
+    return this.#mode;
+  }
+
+  /**
+   * Like Python's `name`: the socket's `fileno()`, -1 once closed.
+   *
+   * @returns The number.
+   */
+  get name(): number {
+    return this.#closed ? -1 : this.#backend.fileno();
+  }
+
+  /**
+   * Like Python's `readable()`.
+   *
+   * @returns Whether the file was opened for reading.
+   * @throws {RangeError} `I/O operation on closed socket.` once closed.
+   */
+  readable(): boolean {
+    if (this.#closed) throw new RangeError("I/O operation on closed socket.");
+    return this.#reading;
+  }
+
+  /**
+   * Like Python's `writable()`.
+   *
+   * @returns Whether the file was opened for writing.
+   * @throws {RangeError} `I/O operation on closed socket.` once closed.
+   */
+  writable(): boolean {
+    if (this.#closed) throw new RangeError("I/O operation on closed socket.");
+    return this.#writing;
+  }
+
+  #checkRead(op: string): void {
+    if (this.#closed) {
+      throw new RangeError(this.#binary && op !== "" ? `${op} of closed file` : "I/O operation on closed file.");
+    }
+    if (!this.#reading) throw new UnsupportedOperation(this.#binary ? "read" : "not readable");
+  }
+
+  /**
+   * Like Python's `readline(size=-1)`, but returns a promise: the next line,
+   * ending in its newline, or the rest of the stream at its end; empty at
+   * end of stream. With `size` ≥ 0, at most `size` bytes (characters in
+   * text mode, counted in code points as Python counts them).
+   *
+   * A line that is already buffered is returned without waiting for the
+   * socket. In binary mode it is a view of the socket's buffer, not a copy:
+   * do not write to its underlying `ArrayBuffer`.
+   *
+   * @param size The most bytes or characters to return; -1 or null for no limit.
+   * @returns The line.
+   * @throws {RangeError} on a closed file; `UnicodeDecodeError` for invalid
+   *   text under `errors = "strict"`.
+   * @throws {UnsupportedOperation} on a file not opened for reading.
+   * @throws {TypeError} for a `size` that is not an integer.
+   * @throws {OSError} `TimeoutError`, `BlockingIOError` by the socket's mode
+   *   (nothing is lost: call again), or the socket's failure.
+   *
+   * @example Lines and a size limit
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import type { FileObject } from "@pysocket/socket/file-object";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = await socket.socketpair();
+   * await b.sendall("first line\nsecond\n");
+   * await using f = a.makefile("r") as FileObject<string>;
+   * assert.equal(await f.readline(5), "first");
+   * assert.equal(await f.readline(), " line\n");
+   * assert.equal(await f.readline(), "second\n");
+   * await a.close();
+   * await b.close();
+   * ```
+   */
+  readline(size: number | null = -1): Promise<T> {
+    try {
+      this.#checkRead("readline");
+      if (size !== -1) {
+        size = sizeArg(
+          size,
+          this.#binary || typeof size !== "number"
+            ? undefined
+            : `'${pyTypeName(size)}' object cannot be interpreted as an integer`,
+        );
+      }
+      const br = this.#br;
+      if (br !== null) {
+        const line = br.lineNow(size);
+        if (line !== null) return Promise.resolve(line as T);
+        return br.readline(size) as Promise<T>;
+      }
+      const tr = this.#tr!;
+      if (size < 0) {
+        const line = tr.lineNow();
+        if (line !== null) return Promise.resolve(line as T);
+      }
+      return tr.readline(size) as Promise<T>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Like Python's `read(size=-1)`, but returns a promise: `size` bytes
+   * (characters in text mode) unless the stream ends first, however large
+   * `size` is; with `size` negative or null, everything up to the end of
+   * the stream. Empty at end of stream. Unbuffered (`buffering = 0`):
+   * what one `recv()` would return, at most `size` bytes.
+   *
+   * @param size How many bytes or characters; -1 or null for all.
+   * @returns The data.
+   * @throws {RangeError} on a closed file; `UnicodeDecodeError` as `readline()`.
+   * @throws {UnsupportedOperation} on a file not opened for reading.
+   * @throws {TypeError} for a `size` that is not an integer.
+   * @throws {OSError} as `readline()`.
+   */
+  read(size: number | null = -1): Promise<T> {
+    try {
+      this.#checkRead("read");
+      if (size !== -1) size = sizeArg(size);
+      const br = this.#br;
+      if (br !== null) {
+        const data = br.readNow(size);
+        if (data !== null) return Promise.resolve(data as T);
+        return br.read(size) as Promise<T>;
+      }
+      return this.#tr!.read(size) as Promise<T>;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Like Python's `readlines(hint=-1)`, but returns a promise: lines up to
+   * the end of the stream, or until they total `hint` bytes (characters)
+   * or more when `hint` > 0.
+   *
+   * @param hint Stop once this much was read; 0, -1 or null for no limit.
+   * @returns The lines.
+   * @throws {RangeError} on a closed file.
+   * @throws {UnsupportedOperation} on a file not opened for reading.
+   * @throws {TypeError} for a `hint` that is not an integer.
+   * @throws {OSError} as `readline()`.
+   */
+  async readlines(hint: number | null = -1): Promise<T[]> {
+    this.#checkRead("");
+    const limit = sizeArg(hint);
+    const lines: T[] = [];
+    let total = 0;
+    for (;;) {
+      const line = await this.readline();
+      if (line.length === 0) break;
+      lines.push(line);
+      if (limit > 0) {
+        total += typeof line === "string" ? codePoints(line) : line.length;
+        if (total >= limit) break;
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * Like Python's `readinto(b)` (binary modes), but returns a promise: reads
+   * into `buffer` until it is full or the stream ends (unbuffered: what one
+   * `recv_into()` would).
+   *
+   * @param buffer Where to put the bytes.
+   * @returns How many bytes were read; 0 at end of stream.
+   * @throws {RangeError} on a closed file.
+   * @throws {UnsupportedOperation} in text mode, or not opened for reading.
+   * @throws {TypeError} for a `buffer` that is not a writable bytes-like object.
+   * @throws {OSError} as `readline()`.
+   */
+  async readinto(buffer: ArrayBufferView | ArrayBufferLike): Promise<number> {
+    this.#checkRead("readinto");
+    if (!this.#binary) throw new UnsupportedOperation("readinto");
+    if (!(ArrayBuffer.isView(buffer) || buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer)) {
+      throw new TypeError(
+        `readinto() argument must be read-write bytes-like object, not ${pyTypeName(buffer)}`,
+      );
+    }
+    const dst = toBytes(buffer);
+    const data = await this.#br!.read(dst.length);
+    dst.set(data);
+    return data.length;
+  }
+
+  #checkWrite(op: string): void {
+    if (this.#closed) {
+      throw new RangeError(this.#binary && op !== "" ? `${op} closed file` : "I/O operation on closed file.");
+    }
+    if (!this.#writing) throw new UnsupportedOperation(this.#binary ? "write" : "not writable");
+  }
+
+  /**
+   * Like Python's `write(data)`, but returns a promise. Buffered: the data
+   * goes out when the buffer (`buffering` bytes) is full, on `flush()` or
+   * on `close()`; data larger than the buffer is sent at once, as Python's
+   * `BufferedWriter` does. Text is encoded, with `\n` written as `newline`
+   * when that is `"\r"` or `"\r\n"`.
+   *
+   * @param data Binary modes: any bytes-like value; text modes: a string.
+   * @returns How many bytes (characters, in code points) were written:
+   *   all of `data`.
+   * @throws {RangeError} on a closed file; `UnicodeEncodeError` for text the
+   *   encoding cannot represent under `errors = "strict"`.
+   * @throws {UnsupportedOperation} on a file not opened for writing.
+   * @throws {TypeError} for a string in binary mode, bytes in text mode.
+   * @throws {OSError} when sending fails, or `TimeoutError` by the socket's mode.
+   *
+   * @example Nothing is sent before flush()
+   * ```ts
+   * import * as socket from "@pysocket/socket";
+   * import assert from "node:assert/strict";
+   *
+   * const [a, b] = await socket.socketpair();
+   * await using f = a.makefile("wb");
+   * assert.equal(await f.write(new TextEncoder().encode("ping\n")), 5);
+   * await f.flush();
+   * assert.equal(new TextDecoder().decode(await b.recv(100)), "ping\n");
+   * await a.close();
+   * await b.close();
+   * ```
+   */
+  write(data: T | ArrayBufferView | ArrayBufferLike): Promise<number> {
+    try {
+      this.#checkWrite("write to");
+      if (this.#binary) {
+        const bytes = toBytes(data);
+        const n = bytes.length;
+        const sending = this.#buffer(bytes);
+        return sending === null ? Promise.resolve(n) : sending.then(() => n);
+      }
+      if (typeof data !== "string") {
+        throw new TypeError(`write() argument must be str, not ${pyTypeName(data)}`);
+      }
+      const count = codePoints(data);
+      const text = this.#writeNl === null ? data : data.replaceAll("\n", this.#writeNl);
+      // Fast path: UTF-8 straight into the buffer when it surely fits.
+      if (
+        this.#codec === "utf-8" && text.length * BYTES_PER_UNIT <= this.#bufsize - this.#wlen &&
+        text.isWellFormed()
+      ) {
+        const buf = this.#wbuf ??= new Uint8Array(this.#bufsize);
+        this.#wlen += ENCODER.encodeInto(text, buf.subarray(this.#wlen)).written;
+        return Promise.resolve(count);
+      }
+      const bytes = encode(this.#codec, this.#errors, text);
+      if (!(bytes instanceof Uint8Array)) {
+        throw new UnicodeEncodeError(this.#codec, text, bytes.start, bytes.end, bytes.reason);
+      }
+      const sending = this.#buffer(bytes);
+      return sending === null ? Promise.resolve(count) : sending.then(() => count);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Like Python's `writelines(lines)`, but returns a promise: writes each
+   * of `lines` (no newlines are added).
+   *
+   * @param lines What to write.
+   * @throws as `write()`.
+   */
+  async writelines(lines: Iterable<T | ArrayBufferView | ArrayBufferLike>): Promise<void> {
+    this.#checkWrite("");
+    for (const line of lines) await this.write(line);
+  }
+
+  /**
+   * Buffers `bytes` as Python's `BufferedWriter.write()` does; returns the
+   * sends it started, or null when it only buffered.
+   */
+  #buffer(bytes: Uint8Array): Promise<void> | null {
+    const n = bytes.length;
+    const size = this.#bufsize;
+    if (size === 0) return n === 0 ? null : this.#send(bytes);
+    if (n <= size - this.#wlen) {
+      const buf = this.#wbuf ??= new Uint8Array(size);
+      buf.set(bytes, this.#wlen);
+      this.#wlen += n;
+      return null;
+    }
+    // Full: send what is buffered, then the data itself if it is larger than
+    // the buffer, else buffer it. Both sends start now, in order.
+    const first = this.#sendBuffered();
+    if (n > size) {
+      const second = this.#send(bytes);
+      return first === null ? second : Promise.all([first, second]).then(noop);
+    }
+    const buf = this.#wbuf ??= new Uint8Array(size);
+    buf.set(bytes, 0);
+    this.#wlen = n;
+    return first;
+  }
+
+  /** Hands the buffered bytes to the socket; the buffer is theirs now. */
+  #sendBuffered(): Promise<void> | null {
+    if (this.#wlen === 0) return null;
+    const data = this.#wbuf!.subarray(0, this.#wlen);
+    this.#wbuf = null;
+    this.#wlen = 0;
+    return this.#send(data);
+  }
+
+  #send(data: Uint8Array): Promise<void> {
+    const p = this.#backend.sendall(data);
+    this.#sent = p.then(noop, noop);
+    return p;
+  }
+
+  /**
+   * Like Python's `flush()`, but returns a promise: sends what is buffered
+   * and resolves once everything written so far has been sent (or queued
+   * by the socket, in timeout and non-blocking modes). Does nothing on a
+   * file not opened for writing.
+   *
+   * @throws {RangeError} on a closed file.
+   * @throws {OSError} when sending fails, or by the socket's mode.
+   */
+  flush(): Promise<void> {
+    if (this.#closed) {
+      const message = this.#binary && this.#writing ? "flush of closed file" : "I/O operation on closed file.";
+      return Promise.reject(new RangeError(message));
+    }
+    return this.#flush();
+  }
+
+  #flush(): Promise<void> {
+    return this.#sendBuffered() ?? this.#sent;
+  }
+
+  /**
+   * Like Python's `close()`, but returns a promise: flushes, then lets go of
+   * the socket (which closes once it is closed too and no other file
+   * object of it is open). Later calls do nothing.
+   *
+   * @throws {OSError} when the last flush fails; the file is closed anyway.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== null) return this.#closing.catch(noop);
+    this.#closed = true;
+    const flushed = this.#writing ? this.#flush() : Promise.resolve();
+    const release = () => this.#backend.release();
+    this.#closing = flushed.then(release, (e) => release().then(() => Promise.reject(e)));
+    return this.#closing;
+  }
+
+  /**
+   * Lines until the end of the stream: `for await (const line of f)`, as
+   * Python's `for line in f`. A line that is already buffered is returned
+   * without waiting for the socket.
+   *
+   * @returns An iterator of lines.
+   */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    const it: AsyncIterableIterator<T> = {
+      next: (): Promise<IteratorResult<T>> => {
+        try {
+          this.#checkRead("readline");
+          const line = this.#br !== null ? this.#br.lineNow(-1) : this.#tr!.lineNow();
+          if (line !== null) return Promise.resolve({ value: line as T, done: false });
+        } catch (e) {
+          return Promise.reject(e);
+        }
+        const next = this.#br !== null ? this.#br.readline(-1) : this.#tr!.readline(-1);
+        return next.then((line) =>
+          line.length === 0 ? { value: undefined, done: true } : { value: line as T, done: false }
+        );
+      },
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
+  }
+
+  /** Flushes and closes: `await using f = sock.makefile("w")`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
