@@ -17,6 +17,14 @@ export interface FileBackend {
   /** Marks the first `n` bytes of `buffered()` as consumed. */
   consume(n: number): void;
   /**
+   * How many bytes have been consumed from the buffer since the socket
+   * connected, by anyone (`recv()` included): a reader that remembers it
+   * knows whether `buffered()` still starts where it left off. (A backend
+   * without the count works too, more slowly: the reader then compares
+   * views.)
+   */
+  readonly consumed?: number;
+  /**
    * Waits, under the socket's current mode (blocking, timeout,
    * non-blocking), until more bytes are buffered than now, or the stream
    * has ended. Resolves `true` when more bytes arrived, `false` at end of

@@ -22,7 +22,15 @@
  * @module
  */
 
-import { type Address, emptyAddress, isIPv4, isIPv6, resolve, type Target, toAddress } from "./_address.ts";
+import {
+  type Address,
+  emptyAddress,
+  isIPv4,
+  isIPv6,
+  resolve,
+  type Target,
+  toAddress,
+} from "./_address.ts";
 import { type Alarm, type Timed, Waiter } from "./_deadline.ts";
 import { fromDenoError, oserror } from "./_errno.ts";
 import {
@@ -32,6 +40,7 @@ import {
   EACCES,
   EADDRINUSE,
   EADDRNOTAVAIL,
+  EBUSY,
   EDESTADDRREQ,
   EINVAL,
   ENETUNREACH,
@@ -132,6 +141,8 @@ class Take<T> extends Waiter<T> {
     readonly exposes: boolean,
     /** Turns the datagram (empty and `null` after `SHUT_RD`) into the result. */
     readonly serve: (data: Uint8Array, from: Deno.Addr | null) => T,
+    /** Gives up with an empty result rather than an error (after `SHUT_RD`). */
+    readonly eof = false,
   ) {
     super(deadline, onExpire);
   }
@@ -273,6 +284,8 @@ export class DatagramSocket {
   #receiving = false;
   /** Whether the Deno socket keeps the event loop alive (Deno's default). */
   #reffed = true;
+  /** Whether some senders' datagrams are not for this socket (a peer, or V6ONLY). */
+  #filtered = false;
 
   // Storage the receives read into: only ever appended to, so views handed
   // out are never overwritten.
@@ -341,7 +354,11 @@ export class DatagramSocket {
       // Linux gives a connected socket the source address of its route; for
       // a loopback peer that is the loopback address. (Other routes are
       // unknown to Deno: the wildcard address stays.)
-      address[0] = this.#family === AF_INET ? "127.0.0.1" : peer.hostname.includes(".") ? "::ffff:127.0.0.1" : "::1";
+      address[0] = this.#family === AF_INET
+        ? "127.0.0.1"
+        : peer.hostname.includes(".")
+        ? "::ffff:127.0.0.1"
+        : "::1";
     }
     return address as Address;
   }
@@ -381,6 +398,7 @@ export class DatagramSocket {
     }
     this.#ensureBound();
     this.#peer = { addr, canonical };
+    this.#filtered = true;
     return 0;
   }
 
@@ -435,10 +453,11 @@ export class DatagramSocket {
           // Deno binds dual-stack; pysocket filters IPv4 peers itself.
           if (this.#conn !== null) throw oserror(EINVAL);
           this.#v6only = intOption(value) ? 1 : 0;
+          this.#filtered = this.#v6only === 1 || this.#peer !== null;
           return true;
       }
     }
-    if (level === IPPROTO_IP || level === IPPROTO_IPV6) {
+    if (level === IPPROTO_IP || (level === IPPROTO_IPV6 && this.#family === AF_INET6)) {
       // IP_MULTICAST_IF, IP_TTL, IPV6_MULTICAST_HOPS…: Deno has no way to set them.
       throw new OSError(
         ENOPROTOOPT,
@@ -466,11 +485,20 @@ export class DatagramSocket {
 
   /** `recv()`: the next datagram's first `bufsize` bytes, as a view. */
   recv(bufsize: number, flags: number, deadline: number): Promise<Uint8Array> {
-    return this.#take(deadline, flags, true, (data) => data.length > bufsize ? data.subarray(0, bufsize) : data);
+    return this.#take(
+      deadline,
+      flags,
+      true,
+      (data) => data.length > bufsize ? data.subarray(0, bufsize) : data,
+    );
   }
 
   /** `recvfrom()`: the next datagram's first `bufsize` bytes and its sender. */
-  recvfrom(bufsize: number, flags: number, deadline: number): Promise<[Uint8Array, Address | null]> {
+  recvfrom(
+    bufsize: number,
+    flags: number,
+    deadline: number,
+  ): Promise<[Uint8Array, Address | null]> {
     return this.#take(deadline, flags, true, (data, from) => [
       data.length > bufsize ? data.subarray(0, bufsize) : data,
       this.#address(from),
@@ -483,8 +511,17 @@ export class DatagramSocket {
   }
 
   /** `recvfrom_into()`: as `recvInto()`, with the sender. */
-  recvfromInto(target: Uint8Array, flags: number, deadline: number): Promise<[number, Address | null]> {
-    return this.#take(deadline, flags, false, (data, from) => [copyInto(target, data), this.#address(from)]);
+  recvfromInto(
+    target: Uint8Array,
+    flags: number,
+    deadline: number,
+  ): Promise<[number, Address | null]> {
+    return this.#take(
+      deadline,
+      flags,
+      false,
+      (data, from) => [copyInto(target, data), this.#address(from)],
+    );
   }
 
   // ------------------------------------------------------------- sending
@@ -511,12 +548,21 @@ export class DatagramSocket {
     } else {
       let { hostname } = target;
       const literal = this.#family === AF_INET ? isIPv4(hostname) : isIPv6(hostname);
-      if (!literal) hostname = (await resolve(this.#family, target) as { hostname: string }).hostname;
+      if (!literal) {
+        hostname = (await resolve(this.#family, target) as { hostname: string }).hostname;
+      }
       if (this.#broadcast === 0 && isBroadcast(hostname)) throw oserror(EACCES);
       if (this.#v6only && hostname.startsWith("::ffff:")) throw oserror(ENETUNREACH);
       addr = { transport: "udp", hostname, port: target.port };
     }
     const conn = this.#ensureBound();
+    if (this.#family === AF_UNIX && this.#pending !== null) {
+      // Deno's unix datagram socket takes one operation at a time.
+      throw new OSError(
+        EBUSY,
+        "Device or resource busy (pysocket: Deno cannot send on a unix datagram socket while a receive is pending on it)",
+      );
+    }
     let sent: Promise<number>;
     if (this.#sending === 0 && this.#optionOps === null) {
       sent = conn.send(bytes, addr);
@@ -631,6 +677,7 @@ export class DatagramSocket {
   /** Deno's address of a sender as Python reports it (`null`: none). */
   #address(from: Deno.Addr | null): Address | null {
     if (from === null) return null;
+    if (this.#family === AF_INET) return [(from as Deno.NetAddr).hostname, (from as Deno.NetAddr).port];
     if (from.transport === "unixpacket" || from.transport === "unix") {
       return (from as Deno.UnixAddr).path ?? null;
     }
@@ -665,19 +712,27 @@ export class DatagramSocket {
         this.#pump();
         return Promise.reject(error);
       }
-      if (this.#shutRead && deadline === Infinity) return Promise.resolve(serve(EMPTY, null));
     }
+    // After SHUT_RD a blocking call that finds nothing returns at once,
+    // empty (Linux); it waits one turn of the event loop for a datagram
+    // already on its way, as a non-blocking call does.
+    const eof = this.#shutRead && deadline === Infinity;
+    if (eof) deadline = 0;
     // A call that may not wait (deadline 0) still waits one turn of the
     // event loop, so Deno can deliver what has arrived; then it gives up
     // with BlockingIOError, and the receive it posted stays the engine's.
-    const waiter = new Take<T>(deadline, this.#expire, peek, exposes, serve);
+    const waiter = new Take<T>(deadline, this.#expire, peek, exposes, serve, eof);
     this.#waiters.push(waiter as Take<unknown>);
     this.#alarm.watch(waiter);
     this.#pump();
     return waiter.promise;
   }
 
-  #serveHead<T>(peek: boolean, exposes: boolean, serve: (data: Uint8Array, from: Deno.Addr) => T): T {
+  #serveHead<T>(
+    peek: boolean,
+    exposes: boolean,
+    serve: (data: Uint8Array, from: Deno.Addr) => T,
+  ): T {
     const data = this.#data[this.#head];
     const from = this.#from[this.#head];
     if (exposes) this.#exposed = true;
@@ -695,16 +750,22 @@ export class DatagramSocket {
     return serve(data, from);
   }
 
-  /** A call gives up (the waiter rejects itself): out of the line. */
+  /** A call gives up (the waiter then rejects itself): out of the line. */
   #expire = (w: Timed): void => {
-    const i = this.#waiters.indexOf(w as Take<unknown>);
+    const take = w as Take<unknown>;
+    const i = this.#waiters.indexOf(take);
     if (i >= 0) this.#waiters.splice(i, 1);
+    if (take.eof) take.resolve(take.serve(EMPTY, null));
     this.#ref();
   };
 
-  /** Keeps a receive posted; refs the Deno socket only while a call waits. */
+  /**
+   * Keeps a receive posted (a unix socket: only while a call waits, since
+   * Deno cannot send on it while a receive is pending); refs the Deno
+   * socket only while a call waits.
+   */
   #pump(): void {
-    this.#post();
+    if (this.#family !== AF_UNIX || this.#waiters.length > 0) this.#post();
     this.#ref();
   }
 
@@ -740,7 +801,19 @@ export class DatagramSocket {
   #onReceive = ([data, from]: [Uint8Array, Deno.Addr]): void => {
     this.#pending = null;
     if (this.#closed) return;
-    if (this.#accepts(from)) {
+    if (this.#filtered && !this.#accepts(from)) {
+      // Not for this socket (connected UDP, IPV6_V6ONLY): as if never sent here.
+    } else if (this.#waiters.length > 0 && !this.#waiters[0].peek) {
+      // The queue is empty when a call waits: hand the datagram over.
+      this.#end += data.length;
+      const w = this.#waiters.shift()!;
+      if (w.exposes) this.#exposed = true;
+      try {
+        w.resolve(w.serve(data, from));
+      } catch (e) {
+        w.reject(e);
+      }
+    } else {
       const cost = data.length + DATAGRAM_OVERHEAD;
       // As the kernel: an empty queue takes any datagram; else it must fit.
       if (this.#head < this.#data.length && this.#bytes + cost > this.#limit) {
@@ -882,7 +955,9 @@ export class DatagramSocket {
     if (known) return known;
     let membership: Membership;
     try {
-      membership = v6 ? await conn.joinMulticastV6("ff02::1", 0) : await conn.joinMulticastV4("224.0.0.1", "0.0.0.0");
+      membership = v6
+        ? await conn.joinMulticastV6("ff02::1", 0)
+        : await conn.joinMulticastV4("224.0.0.1", "0.0.0.0");
     } catch (e) {
       const cause = fromDenoError(e);
       throw new OSError(

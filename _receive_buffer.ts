@@ -53,6 +53,7 @@ export class ReceiveBuffer {
   #block = EMPTY;
   #start = 0;
   #end = 0;
+  #consumed = 0;
   #exposed = false;
   #blockSize = FIRST_BLOCK;
   #limit: number;
@@ -114,9 +115,15 @@ export class ReceiveBuffer {
     return n;
   }
 
+  /** Bytes taken from the front since the connection began. */
+  get consumed(): number {
+    return this.#consumed;
+  }
+
   /** Drops `n` bytes from the front (they were taken). */
   skip(n: number): void {
     this.#start += n;
+    this.#consumed += n;
     if (this.#start === this.#end && !this.#exposed && this.#pending === null) {
       this.#start = this.#end = 0;
     }

@@ -304,7 +304,14 @@ export interface Decoded {
 }
 
 const FATAL_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const EMPTY: Decoded = { text: "", used: 0, kind: MapKind.IDENTITY, table: null, tail: 0, error: null };
+const EMPTY: Decoded = {
+  text: "",
+  used: 0,
+  kind: MapKind.IDENTITY,
+  table: null,
+  tail: 0,
+  error: null,
+};
 
 const INVALID_START = "invalid start byte";
 const INVALID_CONTINUATION = "invalid continuation byte";
@@ -335,17 +342,38 @@ export function decode(
     }
     if (text !== null) {
       const n = stop - start;
-      return { text, used: n, kind: text.length === n ? MapKind.IDENTITY : MapKind.UTF8, table: null, tail: 0, error: null };
+      return {
+        text,
+        used: n,
+        kind: text.length === n ? MapKind.IDENTITY : MapKind.UTF8,
+        table: null,
+        tail: 0,
+        error: null,
+      };
     }
     return decodeSlow(codec, errors, bytes, start, end, final);
   }
   if (start === end) return EMPTY;
   if (isAscii(bytes, start, end)) {
     const n = end - start;
-    return { text: FATAL_UTF8.decode(bytes.subarray(start, end)), used: n, kind: MapKind.IDENTITY, table: null, tail: 0, error: null };
+    return {
+      text: FATAL_UTF8.decode(bytes.subarray(start, end)),
+      used: n,
+      kind: MapKind.IDENTITY,
+      table: null,
+      tail: 0,
+      error: null,
+    };
   }
   if (codec === "latin-1") {
-    return { text: latin1(bytes, start, end), used: end - start, kind: MapKind.IDENTITY, table: null, tail: 0, error: null };
+    return {
+      text: latin1(bytes, start, end),
+      used: end - start,
+      kind: MapKind.IDENTITY,
+      table: null,
+      tail: 0,
+      error: null,
+    };
   }
   return decodeSlow(codec, errors, bytes, start, end, true);
 }
@@ -559,7 +587,13 @@ export interface EncodeFailure {
 export function encode(codec: Codec, errors: Errors, text: string): Uint8Array | EncodeFailure {
   if (codec === "utf-8") {
     if (text.isWellFormed()) return ENCODER.encode(text);
-    return encodeChecked(text, errors, isLoneSurrogateAt, "surrogates not allowed", (s) => ENCODER.encode(s));
+    return encodeChecked(
+      text,
+      errors,
+      isLoneSurrogateAt,
+      "surrogates not allowed",
+      (s) => ENCODER.encode(s),
+    );
   }
   const limit = codec === "ascii" ? 0x80 : 0x100;
   let fits = true;
@@ -649,7 +683,9 @@ export type Newline = null | "" | "\n" | "\r" | "\r\n";
 export function checkNewline(newline: unknown): Newline {
   if (newline === null || newline === undefined) return null;
   if (typeof newline !== "string") {
-    throw new TypeError(`makefile() argument 'newline' must be str or None, not ${pyTypeName(newline)}`);
+    throw new TypeError(
+      `makefile() argument 'newline' must be str or None, not ${pyTypeName(newline)}`,
+    );
   }
   if (newline === "" || newline === "\n" || newline === "\r" || newline === "\r\n") return newline;
   throw new RangeError(`illegal newline value: ${newline}`);
@@ -682,7 +718,13 @@ export function findLineEnd(text: string, from: number, avail: number, newline: 
  * The index in `text` after `n` code points of `text[from, to)` as read
  * (a `\r\n` counting as one when `crlfAsOne`), or -1 if it holds fewer.
  */
-export function advanceCodePoints(text: string, from: number, to: number, n: number, crlfAsOne: boolean): number {
+export function advanceCodePoints(
+  text: string,
+  from: number,
+  to: number,
+  n: number,
+  crlfAsOne: boolean,
+): number {
   let i = from;
   while (n > 0 && i < to) {
     const c = text.charCodeAt(i);

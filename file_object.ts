@@ -26,6 +26,16 @@
  *   up to 8192 more in the `TextIOWrapper`).
  * - `buffering = 0` (binary only) gives Python's raw `SocketIO`: `read(n)`
  *   returns what one `recv()` would, but `write()` sends everything.
+ * - A binary line is a view of the socket's buffer, not a copy (Python's
+ *   `bytes` are immutable; do not write to the line's `ArrayBuffer`).
+ * - A `write()` or `flush()` that times out behaves as a `sendall()` that
+ *   times out: what the socket accepted is sent, the rest is dropped.
+ * - Errors: Python's `ValueError` is a `RangeError` here (`I/O operation on
+ *   closed file.`, bad modes), its `io.UnsupportedOperation` is
+ *   `UnsupportedOperation` (a `RangeError`), its `LookupError` for an
+ *   unknown encoding is a `RangeError`, and `UnicodeDecodeError` /
+ *   `UnicodeEncodeError` are `RangeError`s with Python's fields and
+ *   messages. `errors` may be `"strict"`, `"replace"` or `"ignore"`.
  *
  * @example A line protocol over loopback
  * ```ts
@@ -130,7 +140,10 @@ function noop(): void {}
 
 function pyRepr(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
-  const body = s.replace(/[\\\n\r\t]/g, (c) => ({ "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!);
+  const body = s.replace(
+    /[\\\n\r\t]/g,
+    (c) => ({ "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" })[c]!,
+  );
   return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q;
 }
 
@@ -145,7 +158,9 @@ function sizeArg(size: unknown, message?: string): number {
 
 function toBytes(data: unknown): Uint8Array {
   if (data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data)) {
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
   if (data instanceof ArrayBuffer || data instanceof SharedArrayBuffer) return new Uint8Array(data);
   throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
 }
@@ -180,12 +195,15 @@ function toBytes(data: unknown): Uint8Array {
  */
 export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
   #backend: FileBackend;
+  #fileno: number;
   #mode: string;
   #binary: boolean;
   #reading: boolean;
   #writing: boolean;
   #bufsize: number;
   #closed = false;
+  /** Open for reading: not closed, and made with `r`. */
+  #open = false;
   #closing: Promise<void> | null = null;
   #br: BinaryReader | null = null;
   #tr: TextReader | null = null;
@@ -219,6 +237,9 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
       throw new RangeError(`invalid mode ${pyRepr(mode)} (only r, w, b allowed)`);
     }
     this.#backend = backend;
+    // Python's socket keeps its descriptor while a file object is open, even
+    // after close(): the name stays what it was.
+    this.#fileno = backend.fileno();
     this.#writing = mode.includes("w");
     this.#reading = mode.includes("r") || !this.#writing;
     this.#binary = mode.includes("b");
@@ -230,20 +251,27 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
       throw new TypeError(`'${pyTypeName(buffering)}' object cannot be interpreted as an integer`);
     }
     this.#bufsize = buffering < 0 ? DEFAULT_BUFFER_SIZE : buffering;
-    if (this.#bufsize === 0 && !this.#binary) throw new RangeError("unbuffered streams must be binary");
+    if (this.#bufsize === 0 && !this.#binary) {
+      throw new RangeError("unbuffered streams must be binary");
+    }
 
     if (this.#binary) {
       // Python's makefile() ignores encoding, errors and newline here.
       if (this.#reading) this.#br = new BinaryReader(backend, this.#bufsize === 0);
+      this.#open = this.#reading;
       return;
     }
     const name = options.encoding ?? "utf-8";
     if (typeof name !== "string") {
-      throw new TypeError(`makefile() argument 'encoding' must be str or None, not ${pyTypeName(name)}`);
+      throw new TypeError(
+        `makefile() argument 'encoding' must be str or None, not ${pyTypeName(name)}`,
+      );
     }
     const errorsName = options.errors ?? "strict";
     if (typeof errorsName !== "string") {
-      throw new TypeError(`makefile() argument 'errors' must be str or None, not ${pyTypeName(errorsName)}`);
+      throw new TypeError(
+        `makefile() argument 'errors' must be str or None, not ${pyTypeName(errorsName)}`,
+      );
     }
     const newline = checkNewline(options.newline);
     const encoding = lookupEncoding(name);
@@ -265,6 +293,7 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
     // On output, "\n" becomes `newline`; null means os.linesep, "\n" here.
     this.#writeNl = newline === "\r" || newline === "\r\n" ? newline : null;
     if (this.#reading) this.#tr = new TextReader(backend, encoding, errors, newline);
+    this.#open = this.#reading;
   }
 
   /**
@@ -287,12 +316,13 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
   }
 
   /**
-   * Like Python's `name`: the socket's `fileno()`, -1 once closed.
+   * Like Python's `name`: the socket's `fileno()` (as it was when the file
+   * was made, even if the socket was closed since), -1 once closed.
    *
    * @returns The number.
    */
   get name(): number {
-    return this.#closed ? -1 : this.#backend.fileno();
+    return this.#closed ? -1 : this.#fileno;
   }
 
   /**
@@ -319,7 +349,9 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
 
   #checkRead(op: string): void {
     if (this.#closed) {
-      throw new RangeError(this.#binary && op !== "" ? `${op} of closed file` : "I/O operation on closed file.");
+      throw new RangeError(
+        this.#binary && op !== "" ? `${op} of closed file` : "I/O operation on closed file.",
+      );
     }
     if (!this.#reading) throw new UnsupportedOperation(this.#binary ? "read" : "not readable");
   }
@@ -360,6 +392,19 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
    * ```
    */
   readline(size: number | null = -1): Promise<T> {
+    if (size === -1 && this.#open) {
+      // The common case, kept small: a whole line that is already there.
+      try {
+        const line = this.#br !== null ? this.#br.lineNow(-1) : this.#tr!.lineNow();
+        if (line !== null) return Promise.resolve(line as T);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.#readline(size);
+  }
+
+  #readline(size: number | null): Promise<T> {
     try {
       this.#checkRead("readline");
       if (size !== -1) {
@@ -461,7 +506,10 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
   async readinto(buffer: ArrayBufferView | ArrayBufferLike): Promise<number> {
     this.#checkRead("readinto");
     if (!this.#binary) throw new UnsupportedOperation("readinto");
-    if (!(ArrayBuffer.isView(buffer) || buffer instanceof ArrayBuffer || buffer instanceof SharedArrayBuffer)) {
+    if (
+      !(ArrayBuffer.isView(buffer) || buffer instanceof ArrayBuffer ||
+        buffer instanceof SharedArrayBuffer)
+    ) {
       throw new TypeError(
         `readinto() argument must be read-write bytes-like object, not ${pyTypeName(buffer)}`,
       );
@@ -474,7 +522,9 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
 
   #checkWrite(op: string): void {
     if (this.#closed) {
-      throw new RangeError(this.#binary && op !== "" ? `${op} closed file` : "I/O operation on closed file.");
+      throw new RangeError(
+        this.#binary && op !== "" ? `${op} closed file` : "I/O operation on closed file.",
+      );
     }
     if (!this.#writing) throw new UnsupportedOperation(this.#binary ? "write" : "not writable");
   }
@@ -608,7 +658,9 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
    */
   flush(): Promise<void> {
     if (this.#closed) {
-      const message = this.#binary && this.#writing ? "flush of closed file" : "I/O operation on closed file.";
+      const message = this.#binary && this.#writing
+        ? "flush of closed file"
+        : "I/O operation on closed file.";
       return Promise.reject(new RangeError(message));
     }
     return this.#flush();
@@ -628,6 +680,7 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
   close(): Promise<void> {
     if (this.#closing !== null) return this.#closing.catch(noop);
     this.#closed = true;
+    this.#open = false;
     const flushed = this.#writing ? this.#flush() : Promise.resolve();
     const release = () => this.#backend.release();
     this.#closing = flushed.then(release, (e) => release().then(() => Promise.reject(e)));

@@ -569,7 +569,8 @@ export class Socket {
    * @returns That number, or -1 once closed.
    */
   fileno(): number {
-    return this.#closed ? -1 : this.#fileno;
+    // As Python: the number stays while a makefile() object keeps the socket open.
+    return this.#closed && this.#fileRefs === 0 ? -1 : this.#fileno;
   }
 
   /**
@@ -581,9 +582,16 @@ export class Socket {
    * @param options `buffering`, `encoding`, `errors`, `newline`, as Python.
    * @returns The file object.
    */
-  makefile(mode: string = "r", options: MakefileOptions = {}): FileObject {
+  makefile<M extends string = "r">(
+    mode: M = "r" as M,
+    options: MakefileOptions = {},
+  ): FileObject<M extends `${string}b${string}` ? Uint8Array : string> {
     this.#checkOpen();
-    const file = new FileObject(this.#backend(), mode, options);
+    const file = new FileObject<M extends `${string}b${string}` ? Uint8Array : string>(
+      this.#backend(),
+      mode,
+      options,
+    );
     this.#fileRefs++;
     return file;
   }
@@ -713,12 +721,12 @@ export class Socket {
    * @throws {OSError} `TimeoutError`, `BlockingIOError` by mode (nothing is
    *   lost: the datagram waits for the next call).
    */
-  async recvfrom(bufsize: number, flags: number = 0): Promise<[Uint8Array, Address | null]> {
+  recvfrom(bufsize: number, flags: number = 0): Promise<[Uint8Array, Address | null]> {
     checkBufsize("recvfrom", bufsize);
     checkFlags(flags);
     const dgram = this.#dgram;
-    if (dgram) return await this.#io(flags, (deadline) => dgram.recvfrom(bufsize, flags, deadline));
-    return [await this.recv(bufsize, flags), null];
+    if (dgram) return this.#io(flags, (deadline) => dgram.recvfrom(bufsize, flags, deadline));
+    return this.recv(bufsize, flags).then((data) => [data, null]);
   }
 
   /**
@@ -731,7 +739,7 @@ export class Socket {
    *   truncated) and the sender.
    * @throws {RangeError} When `nbytes` exceeds the buffer or is negative.
    */
-  async recvfrom_into(
+  recvfrom_into(
     buffer: ArrayBufferView | ArrayBuffer,
     nbytes: number = 0,
     flags: number = 0,
@@ -744,12 +752,14 @@ export class Socket {
     }
     checkInt(nbytes);
     if (nbytes < 0) throw new RangeError("negative buffersize in recvfrom_into");
-    if (nbytes > bytes.length) throw new RangeError("nbytes is greater than the length of the buffer");
+    if (nbytes > bytes.length) {
+      throw new RangeError("nbytes is greater than the length of the buffer");
+    }
     checkFlags(flags);
     const dgram = this.#dgram;
     const target = nbytes === 0 ? bytes : bytes.subarray(0, nbytes);
-    if (dgram) return await this.#io(flags, (deadline) => dgram.recvfromInto(target, flags, deadline));
-    return [await this.recv_into(target, 0, flags), null];
+    if (dgram) return this.#io(flags, (deadline) => dgram.recvfromInto(target, flags, deadline));
+    return this.recv_into(target, 0, flags).then((n) => [n, null]);
   }
 
   /**
@@ -794,10 +804,16 @@ export class Socket {
   sendto(data: Data, flags: number, address: Address): Promise<number>;
   sendto(data: Data, flagsOrAddress: number | Address, address?: Address): Promise<number> {
     const bytes = toBytes(data);
-    if (flagsOrAddress === undefined) throw new TypeError("sendto() takes 2 or 3 arguments (1 given)");
+    if (flagsOrAddress === undefined) {
+      throw new TypeError("sendto() takes 2 or 3 arguments (1 given)");
+    }
     const flags = address === undefined ? 0 : flagsOrAddress as number;
     checkFlags(flags);
-    const target = parseAddress(this.#family, address === undefined ? flagsOrAddress : address, "sendto");
+    const target = parseAddress(
+      this.#family,
+      address === undefined ? flagsOrAddress : address,
+      "sendto",
+    );
     const dgram = this.#dgram;
     if (dgram) return this.#io(flags, () => dgram.send(bytes, target));
     return this.send(bytes, flags);
@@ -1113,6 +1129,9 @@ export class Socket {
     return {
       buffered: () => inbox().view(),
       consume: (n) => inbox().consume(n),
+      get consumed() {
+        return sock.#inbox?.consumed ?? 0;
+      },
       fill: () => {
         const rb = inbox();
         const have = rb.available;

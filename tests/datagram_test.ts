@@ -64,14 +64,21 @@ interface PyOutcome {
   str: string;
 }
 
-async function pythonOutcomes(setup: string, cases: Record<string, string>): Promise<Record<string, PyOutcome>> {
+async function pythonOutcomes(
+  setup: string,
+  cases: Record<string, string>,
+): Promise<Record<string, PyOutcome>> {
   const body = Object.entries(cases).map(([name, expr]) =>
-    `try:\n    ${expr}\n    out[${JSON.stringify(name)}] = {"cls": "ok", "errno": None, "str": ""}\n` +
+    `try:\n    ${expr}\n    out[${
+      JSON.stringify(name)
+    }] = {"cls": "ok", "errno": None, "str": ""}\n` +
     `except Exception as e:\n    out[${
       JSON.stringify(name)
     }] = {"cls": type(e).__name__, "errno": getattr(e, "errno", None), "str": str(e)}\n`
   ).join("");
-  return await pythonJSON(`import socket, struct, json\nout = {}\n${setup}\n${body}print(json.dumps(out))`);
+  return await pythonJSON(
+    `import socket, struct, json\nout = {}\n${setup}\n${body}print(json.dumps(out))`,
+  );
 }
 
 /** Asserts our error matches Python's outcome: class name, errno and message. */
@@ -521,7 +528,8 @@ Deno.test("Socket.setsockopt() refuses what Linux refuses and what Deno cannot d
       ttl300: `s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 300)`,
       shortMreq: `s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, b"abc")`,
       intMreq: `s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, 1)`,
-      notMulticast: `s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton("10.0.0.1") + a)`,
+      notMulticast:
+        `s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton("10.0.0.1") + a)`,
       dropUnknown: `s.setsockopt(socket.IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, g + a)`,
       v6OnV4: `s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, b"\\xff" + b"\\0" * 19)`,
       unixTTL: `u.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 2)`,
@@ -536,9 +544,15 @@ Deno.test("Socket.setsockopt() refuses what Linux refuses and what Deno cannot d
     ttl300: () => s.setsockopt(IPPROTO_IP, socket.IP_MULTICAST_TTL, 300),
     shortMreq: () => s.setsockopt(IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, encoder.encode("abc")),
     intMreq: () => s.setsockopt(IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, 1),
-    notMulticast: () => s.setsockopt(IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, cat(socket.inet_aton("10.0.0.1"), any)),
+    notMulticast: () =>
+      s.setsockopt(IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, cat(socket.inet_aton("10.0.0.1"), any)),
     dropUnknown: () => s.setsockopt(IPPROTO_IP, socket.IP_DROP_MEMBERSHIP, cat(group, any)),
-    v6OnV4: () => s.setsockopt(IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, cat(new Uint8Array([0xff]), new Uint8Array(19))),
+    v6OnV4: () =>
+      s.setsockopt(
+        IPPROTO_IPV6,
+        socket.IPV6_JOIN_GROUP,
+        cat(new Uint8Array([0xff]), new Uint8Array(19)),
+      ),
     unixTTL: () => u.setsockopt(IPPROTO_IP, socket.IP_MULTICAST_TTL, 2),
     joinTwice: () => {
       s.setsockopt(IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, cat(group, any));
@@ -570,7 +584,9 @@ Deno.test("Socket.setsockopt(SO_REUSEADDR) before bind lets two UDP sockets shar
 
 Deno.test("Socket.setsockopt(SO_BROADCAST) allows sending to the broadcast address", async () => {
   await using s = socket.socket(AF_INET, SOCK_DGRAM);
-  await rejects(s.sendto("x", ["<broadcast>", 9]), socket.PermissionError, { errno: socket.EACCES });
+  await rejects(s.sendto("x", ["<broadcast>", 9]), socket.PermissionError, {
+    errno: socket.EACCES,
+  });
   s.setsockopt(SOL_SOCKET, socket.SO_BROADCAST, 1);
   assert.equal(await s.sendto("x", ["<broadcast>", 9]), 1);
 });
@@ -580,8 +596,12 @@ Deno.test("Socket.setsockopt(IPV6_V6ONLY) on a UDP socket refuses IPv4 peers", a
   s.setsockopt(IPPROTO_IPV6, socket.IPV6_V6ONLY, 1);
   assert.equal(s.getsockopt(IPPROTO_IPV6, socket.IPV6_V6ONLY), 1);
   s.bind(["::", 0]);
-  throws(() => s.setsockopt(IPPROTO_IPV6, socket.IPV6_V6ONLY, 0), socket.OSError, { errno: socket.EINVAL });
-  await rejects(s.sendto("x", ["::ffff:127.0.0.1", 9]), socket.OSError, { errno: socket.ENETUNREACH });
+  throws(() => s.setsockopt(IPPROTO_IPV6, socket.IPV6_V6ONLY, 0), socket.OSError, {
+    errno: socket.EINVAL,
+  });
+  await rejects(s.sendto("x", ["::ffff:127.0.0.1", 9]), socket.OSError, {
+    errno: socket.ENETUNREACH,
+  });
   const port = (s.getsockname() as [string, number])[1];
   await using v4 = udp();
   await using v6 = udp(AF_INET6);
@@ -673,7 +693,9 @@ Deno.test("Socket AF_UNIX SOCK_DGRAM round-trips; an unnamed sender's address is
   await using rx = socket.socket(AF_UNIX, SOCK_DGRAM);
   rx.bind(dir.path);
   assert.equal(rx.getsockname(), dir.path);
-  throws(() => socket.socket(AF_UNIX, SOCK_DGRAM).bind(dir.path), socket.OSError, { errno: socket.EADDRINUSE });
+  throws(() => socket.socket(AF_UNIX, SOCK_DGRAM).bind(dir.path), socket.OSError, {
+    errno: socket.EADDRINUSE,
+  });
   await using tx = socket.socket(AF_UNIX, SOCK_DGRAM);
   await tx.sendto("hi", dir.path);
   assert.equal(tx.getsockname(), "");
@@ -692,7 +714,37 @@ Deno.test("Socket AF_UNIX SOCK_DGRAM round-trips; an unnamed sender's address is
   assert.equal(tx2.getpeername(), dir.path);
   await tx2.send("named");
   assert.deepEqual(await rx.recvfrom(10), [encoder.encode("named"), named.path]);
-  await rejects(tx.connect(`${dir.dir}/missing`), socket.FileNotFoundError, { errno: socket.ENOENT });
+  await rejects(tx.connect(`${dir.dir}/missing`), socket.FileNotFoundError, {
+    errno: socket.ENOENT,
+  });
+});
+
+Deno.test("Socket AF_UNIX SOCK_DGRAM cannot send while a receive is pending (a Deno limitation): EBUSY", async () => {
+  await using a = await tempPath("a");
+  await using b = await tempPath("b");
+  await using sa = socket.socket(AF_UNIX, SOCK_DGRAM);
+  await using sb = socket.socket(AF_UNIX, SOCK_DGRAM);
+  sa.bind(a.path);
+  sb.bind(b.path);
+  // Request, then answer: the usual order works.
+  await sa.sendto("request", b.path);
+  const [request, from] = await sb.recvfrom(100);
+  assert.equal(from, a.path);
+  await sb.sendto(text(request).toUpperCase(), from!);
+  assert.equal(text(await sa.recv(100)), "REQUEST");
+  // A recv that timed out leaves its receive posted (nothing is lost), and
+  // Deno's unix datagram socket takes one operation at a time.
+  sa.settimeout(0.01);
+  await timesOut(sa.recv(100), 0.01);
+  await rejects(sa.sendto("x", b.path), socket.OSError, {
+    errno: socket.EBUSY,
+    message: /^\[Errno 16\] Device or resource busy \(pysocket: .*receive is pending/,
+  });
+  await sb.sendto("late", a.path);
+  sa.settimeout(5);
+  assert.equal(text(await sa.recv(100)), "late");
+  assert.equal(await sa.sendto("now", b.path), 3);
+  assert.equal(text(await sb.recv(100)), "now");
 });
 
 // ---------------------------------------------------------------- interop
@@ -759,7 +811,11 @@ Deno.test("Socket datagram calls without --unstable-net fail with an OSError tha
     stderr: "piped",
   }).output();
   const printed = new TextDecoder().decode(out.stdout).trim();
-  assert.match(printed, /^OSError \d+ \[Errno \d+\] .*--unstable-net/, new TextDecoder().decode(out.stderr));
+  assert.match(
+    printed,
+    /^OSError \d+ \[Errno \d+\] .*--unstable-net/,
+    new TextDecoder().decode(out.stderr),
+  );
 });
 
 Deno.test("Socket datagram: python3 agrees a fresh UDP socket is unbound and send() binds it", async () => {
