@@ -64,12 +64,15 @@ export class AcceptQueue {
     return waiter.promise;
   }
 
-  /** Fails waiting calls with `error`, closes queued connections. */
-  close(error: Error): Promise<void> {
+  /** Fails waiting calls with `reason()`, closes queued connections; returns the pending accept. */
+  close(reason: () => Error): Promise<void> | null {
     this.#closed = true;
-    for (const w of this.#waiters.splice(0)) w.reject(error);
+    if (this.#waiters.length > 0) {
+      const error = reason();
+      for (const w of this.#waiters.splice(0)) w.reject(error);
+    }
     for (const conn of this.#ready.splice(0)) conn.close();
-    return this.#pending ?? Promise.resolve();
+    return this.#pending;
   }
 
   #expire = (w: Timed): void => {

@@ -108,6 +108,11 @@ export function parseAddress(family: number, address: unknown, fn: string): Targ
   return { transport: "tcp", hostname, port };
 }
 
+/** Whether `target` names a host that must be looked up before connecting. */
+export function needsLookup(target: Target): boolean {
+  return target.transport === "tcp" && !isIPv4(target.hostname) && !isIPv6(target.hostname);
+}
+
 /**
  * Resolves a host name to an address of `family`, through the OS resolver
  * (so `/etc/hosts` works), as Python does before it connects.

@@ -8,11 +8,13 @@
  * order, one datagram each. So a call that times out or would block loses
  * nothing: a datagram that arrives after it gave up goes to the next call.
  *
- * Unlike the stream engine, a bound datagram socket keeps a receive posted
- * in every mode: the queue plays the kernel's receive buffer (same bound,
- * same drops), and a receive posted ahead keeps up with a busy sender far
- * better than one posted per call. While no call waits, the Deno socket is
- * unreffed, so an idle socket does not keep the program alive.
+ * Unlike the stream engine, a bound UDP socket keeps a receive posted in
+ * every mode: the queue plays the kernel's receive buffer (same bound, same
+ * drops), and in a flood from the same process a receive posted ahead lost
+ * about 4% of the datagrams where one posted per call lost 27%. While no
+ * call waits, the Deno socket is unreffed, so an idle socket does not keep
+ * the program alive. A unix datagram socket posts a receive only for a call
+ * that waits: Deno cannot send on one while a receive is pending.
  *
  * What Deno lacks is emulated where the kernel's behaviour can be: connected
  * UDP (a default peer, and only that peer's datagrams handed over),
@@ -677,7 +679,9 @@ export class DatagramSocket {
   /** Deno's address of a sender as Python reports it (`null`: none). */
   #address(from: Deno.Addr | null): Address | null {
     if (from === null) return null;
-    if (this.#family === AF_INET) return [(from as Deno.NetAddr).hostname, (from as Deno.NetAddr).port];
+    if (this.#family === AF_INET) {
+      return [(from as Deno.NetAddr).hostname, (from as Deno.NetAddr).port];
+    }
     if (from.transport === "unixpacket" || from.transport === "unix") {
       return (from as Deno.UnixAddr).path ?? null;
     }

@@ -518,14 +518,10 @@ export function fromDenoError(err: unknown): OSError {
 
   if (err.name === "TimeoutError") return timedOut(options); // DOMException
 
-  const byClass = Object.hasOwn(BY_CLASS, err.name)
-    ? BY_CLASS[err.name]
-    : undefined;
+  const byClass = Object.hasOwn(BY_CLASS, err.name) ? BY_CLASS[err.name] : undefined;
   if (byClass !== undefined) {
     // Deno's permission errors name the --allow-* flag: keep that text.
-    const text = byClass === EPERM || byClass === EACCES
-      ? message
-      : strerror(byClass);
+    const text = byClass === EPERM || byClass === EACCES ? message : strerror(byClass);
     return new OSError(byClass, text, options);
   }
   return new OSError(message, undefined, options);

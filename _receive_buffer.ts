@@ -25,6 +25,9 @@ const EMPTY = new Uint8Array(0);
 const FIRST_BLOCK = 4096;
 const LARGEST_BLOCK = 256 * 1024;
 const LARGEST_READ = 64 * 1024;
+/** Largest blocks no longer in use, shared by every socket. */
+const freeBlocks: Uint8Array<ArrayBuffer>[] = [];
+const MAX_FREE_BLOCKS = 8;
 /** Below this much room at a block's tail, a read moves to a fresh block. */
 const SMALLEST_READ = 1024;
 
@@ -189,13 +192,16 @@ export class ReceiveBuffer {
     this.#serve();
   }
 
-  /** Fails every waiting call with `error`; reads no more. */
-  close(error: Error): Promise<void> {
+  /** Fails every waiting call with `reason()`; reads no more. Returns the pending read, if any. */
+  close(reason: () => Error): Promise<void> | null {
     this.#closed = true;
     const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const w of waiters) w.reject(error);
-    return this.#pending ?? Promise.resolve();
+    if (waiters.length > 0) {
+      this.#waiters = [];
+      const error = reason();
+      for (const w of waiters) w.reject(error);
+    }
+    return this.#pending;
   }
 
   #expire = (w: Timed): void => {
@@ -229,8 +235,16 @@ export class ReceiveBuffer {
         this.#start = this.#end = 0;
       } else {
         const size = Math.max(this.#blockSize, unread + want);
-        const block = new Uint8Array(size);
-        block.set(this.#block.subarray(this.#start, this.#end));
+        const old = this.#block;
+        const block = size === LARGEST_BLOCK
+          ? freeBlocks.pop() ?? new Uint8Array(size)
+          : new Uint8Array(size);
+        block.set(old.subarray(this.#start, this.#end));
+        // A block whose bytes were only copied out, with no read pending
+        // into it (none is, here), can serve again: no fresh memory to fault in.
+        if (!this.#exposed && old.length === LARGEST_BLOCK && freeBlocks.length < MAX_FREE_BLOCKS) {
+          freeBlocks.push(old);
+        }
         this.#block = block;
         this.#start = 0;
         this.#end = unread;

@@ -18,6 +18,9 @@ import { fromDenoError } from "./_errno.ts";
 /** Writes `p`; resolves how many bytes were written. */
 export type Writer = (p: Uint8Array) => Promise<number>;
 
+/** The error of a queue closed with nobody waiting: never seen by a caller. */
+const CLOSED = new Error("closed");
+
 /** Size of the slabs that queued copies are written into. */
 const SLAB = 64 * 1024;
 /** Free slabs, shared by every socket so an idle one keeps none. */
@@ -70,6 +73,11 @@ export class SendQueue {
     this.#wakeRoomWaiters();
   }
 
+  /** Whether a write is under way. */
+  get busy(): boolean {
+    return this.#writing !== null;
+  }
+
   /** Whether a failed write has made the connection unusable for sending. */
   get error(): Error | null {
     return this.#error;
@@ -81,7 +89,18 @@ export class SendQueue {
    * (what was queued by then is still sent), `BlockingIOError` when
    * `deadline` is 0 and it does not all fit.
    */
-  async sendAll(data: Uint8Array, deadline: number): Promise<void> {
+  sendAll(data: Uint8Array, deadline: number): Promise<void> {
+    // The common case, a blocking call on an idle queue: write at once.
+    if (
+      deadline === Infinity && this.#writing === null && !this.#turnHeld && this.#error === null &&
+      data.length > 0
+    ) {
+      return this.#writeNow(data);
+    }
+    return this.#sendAll(data, deadline);
+  }
+
+  async #sendAll(data: Uint8Array, deadline: number): Promise<void> {
     if (this.#error) throw this.#error;
     if (deadline === Infinity) {
       if (data.length === 0) return;
@@ -173,29 +192,33 @@ export class SendQueue {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Fails waiting calls and drops what is unsent. */
-  close(error: Error): Promise<void> {
-    this.#fail(error);
-    return this.#writing ?? Promise.resolve();
+  /** Fails waiting calls with `reason()`, drops what is unsent; returns the pending write. */
+  close(reason: () => Error): Promise<void> | null {
+    const waiting = this.#chunks.length > 0 || this.#roomWaiters.length > 0 ||
+      this.#turns.length > 0;
+    this.#fail(waiting ? reason() : CLOSED);
+    return this.#writing;
   }
 
   /** Writes `data` in full, the queue being idle: no chunk, no waiter. */
   #writeNow(data: Uint8Array): Promise<void> {
-    const done = (async () => {
-      try {
-        let offset = 0;
-        while (offset < data.length) offset += await this.#write(data.subarray(offset));
-      } catch (e) {
-        this.#fail(fromDenoError(e));
-        throw this.#error;
-      } finally {
-        this.#writing = null;
-        if (this.#chunks.length > 0) this.#kick();
-        else this.#wakeIdle();
-      }
-    })();
-    this.#writing = done.catch(() => {});
+    const done = this.#writeAll(data);
+    this.#writing = done;
     return done;
+  }
+
+  async #writeAll(data: Uint8Array): Promise<void> {
+    try {
+      let offset = 0;
+      while (offset < data.length) offset += await this.#write(data.subarray(offset));
+    } catch (e) {
+      this.#fail(fromDenoError(e));
+      throw this.#error;
+    } finally {
+      this.#writing = null;
+      if (this.#chunks.length > 0) this.#kick();
+      else this.#wakeIdle();
+    }
   }
 
   #wakeIdle(): void {
@@ -218,7 +241,13 @@ export class SendQueue {
     while (offset < data.length) {
       let tail = this.#chunks.at(-1);
       if (tail === undefined || tail.lender !== null || tail.end === tail.data.length) {
-        tail = { data: freeSlabs.pop() ?? new Uint8Array(SLAB), offset: 0, end: 0, lender: null, once: false };
+        tail = {
+          data: freeSlabs.pop() ?? new Uint8Array(SLAB),
+          offset: 0,
+          end: 0,
+          lender: null,
+          once: false,
+        };
         this.#chunks.push(tail);
       }
       const n = Math.min(data.length - offset, tail.data.length - tail.end);

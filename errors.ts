@@ -110,11 +110,7 @@ export class OSError extends Error {
   ) {
     const twoArgs = strerror !== undefined;
     super(
-      twoArgs
-        ? `[Errno ${errno ?? "None"}] ${strerror}`
-        : errno == null
-        ? ""
-        : String(errno),
+      twoArgs ? `[Errno ${errno ?? "None"}] ${strerror}` : errno == null ? "" : String(errno),
       options,
     );
     // Python's OSError.__new__ picks the subclass from the errno, but only

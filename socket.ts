@@ -34,6 +34,7 @@ import {
   type Address,
   emptyAddress,
   isIPv4,
+  needsLookup,
   parseAddress,
   resolve,
   type Target,
@@ -191,7 +192,9 @@ const encoder = new TextEncoder();
 function toBytes(data: unknown): Uint8Array {
   if (data instanceof Uint8Array) return data;
   if (typeof data === "string") return encoder.encode(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data)) {
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   throw new TypeError(`a bytes-like object is required, not '${pyType(data)}'`);
 }
@@ -329,7 +332,8 @@ export class Socket {
    *
    * @example A fresh datagram socket has dropped nothing
    * ```ts
-   * import { AF_INET, SOCK_DGRAM, Socket } from "@pysocket/socket/socket";
+   * import { Socket } from "@pysocket/socket/socket";
+   * import { AF_INET, SOCK_DGRAM } from "@pysocket/socket/constants";
    * import assert from "node:assert/strict";
    * await using s = new Socket(AF_INET, SOCK_DGRAM);
    * assert.equal(s.dropped, 0);
@@ -475,7 +479,9 @@ export class Socket {
     }
     // Options only datagram sockets have (SO_BROADCAST, multicast, IPV6_V6ONLY).
     if (this.#dgram && this.#dgram.setsockopt(level, optname, value)) return;
-    const int = typeof value === "number" ? value : new DataView(value.buffer, value.byteOffset).getInt32(0, true);
+    const int = typeof value === "number"
+      ? value
+      : new DataView(value.buffer, value.byteOffset).getInt32(0, true);
     const key = optionKey(level, optname);
     // Linux: a unix socket has only SOL_SOCKET options; other levels are EOPNOTSUPP.
     if (level !== SOL_SOCKET && this.#family === AF_UNIX) throw oserror(EOPNOTSUPP);
@@ -682,7 +688,11 @@ export class Socket {
    * @returns The count received (0 at end of stream).
    * @throws {RangeError} When `nbytes` exceeds the buffer or is negative.
    */
-  recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes: number = 0, flags: number = 0): Promise<number> {
+  recv_into(
+    buffer: ArrayBufferView | ArrayBuffer,
+    nbytes: number = 0,
+    flags: number = 0,
+  ): Promise<number> {
     const bytes = writableBytes(buffer);
     checkInt(nbytes);
     if (nbytes < 0) throw new RangeError("negative buffersize in recv_into");
@@ -859,7 +869,9 @@ export class Socket {
     this.#checkOpen();
     // Python passes the offset to os.sendfile(), where Linux refuses a negative one.
     if (offset < 0) throw oserror(EINVAL);
-    if (this.#type !== SOCK_STREAM) throw new RangeError("only SOCK_STREAM type sockets are supported");
+    if (this.#type !== SOCK_STREAM) {
+      throw new RangeError("only SOCK_STREAM type sockets are supported");
+    }
     await file.seek(offset, Deno.SeekMode.Start);
     const chunk = new Uint8Array(Math.min(count ?? 65536, 65536));
     let sent = 0;
@@ -1068,17 +1080,18 @@ export class Socket {
       this.#listener = null;
       this.#bound = null;
     }
-    const resolved = await resolve(this.#family, target);
+    const resolved = needsLookup(target) ? await resolve(this.#family, target) : target;
     const timeout = this.#timeout;
     const abort = new AbortController();
-    const attempt = (resolved.transport === "unix"
-      ? Deno.connect({ transport: "unix", path: resolved.path })
-      : Deno.connect({
-        hostname: resolved.hostname,
-        port: resolved.port,
-        signal: abort.signal,
-        autoSelectFamily: false,
-      })) as Promise<Deno.Conn>;
+    const attempt =
+      (resolved.transport === "unix"
+        ? Deno.connect({ transport: "unix", path: resolved.path })
+        : Deno.connect({
+          hostname: resolved.hostname,
+          port: resolved.port,
+          signal: abort.signal,
+          autoSelectFamily: false,
+        })) as Promise<Deno.Conn>;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const done = attempt.then(
       (conn) => {
@@ -1093,7 +1106,9 @@ export class Socket {
       (e) => {
         clearTimeout(timer);
         this.#connecting = null;
-        throw abort.signal.aborted && !this.#closed ? new TimeoutError("timed out") : fromDenoError(e);
+        throw abort.signal.aborted && !this.#closed
+          ? new TimeoutError("timed out")
+          : fromDenoError(e);
       },
     );
     this.#connecting = { done, abort };
@@ -1161,38 +1176,40 @@ export class Socket {
 
   /** Lets go of every Deno resource: the real close. */
   async #release(): Promise<void> {
-    const closed = oserror(EBADF);
+    let error: OSError | undefined;
+    const reason = () => error ??= oserror(EBADF);
     this.#alarm.clear();
-    const pending: Promise<unknown>[] = [];
+    const pending: (Promise<unknown> | null)[] = [];
     if (this.#connecting) {
       this.#connecting.abort.abort();
-      pending.push(this.#connecting.done.catch(() => {}));
+      pending.push(this.#connecting.done);
     }
-    if (this.#accepts) pending.push(this.#accepts.close(closed));
-    if (this.#dgram) pending.push(this.#dgram.close(closed));
+    if (this.#accepts) pending.push(this.#accepts.close(reason));
+    if (this.#dgram) pending.push(this.#dgram.close(reason()));
     if (this.#listener) {
       this.#listener.close();
       this.#listener = null;
     }
     if (this.#conn) {
-      const conn = this.#conn;
       const outbox = this.#outbox!;
-      if (outbox.error === null) {
+      if (outbox.busy && outbox.error === null) {
         // Deliver what send() accepted; a socket with a timeout waits at most that long.
         const flushed = outbox.flushed();
         if (this.#timeout === null) await flushed;
         else {
           let timer: ReturnType<typeof setTimeout> | undefined;
-          await Promise.race([flushed, new Promise((r) => timer = setTimeout(r, this.#timeout! * 1000))]);
+          const expired = new Promise((r) => timer = setTimeout(r, this.#timeout! * 1000));
+          await Promise.race([flushed, expired]);
           clearTimeout(timer);
         }
       }
-      pending.push(this.#inbox!.close(closed), outbox.close(closed));
+      pending.push(this.#inbox!.close(reason), outbox.close(reason));
       try {
-        conn.close();
+        this.#conn.close();
       } catch { /* already closed by the peer's reset */ }
     }
-    await Promise.all(pending.map((p) => p.catch(() => {})));
+    // Settle the Deno operations still pending, so none outlives close().
+    for (const p of pending) if (p !== null) await p.catch(() => {});
   }
 }
 
@@ -1232,7 +1249,10 @@ function readSysctl(name: string): number {
  * assert.equal(s.type, SOCK_STREAM);
  * ```
  */
-export function socket(family: number = AF_INET, type: number = SOCK_STREAM, proto: number = 0): Socket {
+export function socket(
+  family: number = AF_INET,
+  type: number = SOCK_STREAM,
+  proto: number = 0,
+): Socket {
   return new Socket(family, type, proto);
 }
-

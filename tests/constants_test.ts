@@ -7,9 +7,7 @@ const NUMBERS: [string, number][] = Object.entries(constants).filter((
   entry,
 ): entry is [string, number] => typeof entry[1] === "number");
 
-const ERRNO_NAMES = NUMBERS.map(([name]) => name).filter((name) =>
-  /^E[A-Z0-9]+$/.test(name)
-);
+const ERRNO_NAMES = NUMBERS.map(([name]) => name).filter((name) => /^E[A-Z0-9]+$/.test(name));
 
 // Python on this machine is the oracle: the value of each exported name in
 // its `socket` or `errno` module (null when Python lacks the name), and
@@ -28,11 +26,7 @@ async function runPython(): Promise<Oracle> {
   const code = `
 import errno, json, socket
 names = ${JSON.stringify(NUMBERS.map(([name]) => name))}
-errnos = ${
-    JSON.stringify(ERRNO_NAMES.map((name) =>
-      constants[name as keyof typeof constants]
-    ))
-  }
+errnos = ${JSON.stringify(ERRNO_NAMES.map((name) => constants[name as keyof typeof constants]))}
 def value(name):
     v = getattr(socket, name, None)
     if v is None and name.startswith("E") and not name.startswith("EAI_"):
@@ -68,9 +62,7 @@ Deno.test("constants equal python3's socket and errno values on this machine", a
 Deno.test("errorcode names each errno as python3's errno.errorcode does", async () => {
   const { errorcode: expected } = await python();
   const numbers = new Set(
-    ERRNO_NAMES.map((name) =>
-      constants[name as keyof typeof constants] as number
-    ),
+    ERRNO_NAMES.map((name) => constants[name as keyof typeof constants] as number),
   );
   assert.deepEqual(
     Object.keys(errorcode).map(Number).sort((a, b) => a - b),

@@ -226,29 +226,31 @@ Deno.test("Socket.recvfrom() receives a burst of 3000 datagrams in order, none d
 
 // ---------------------------------------------------------------- connected UDP
 
-Deno.test("Socket.connect() on UDP sets the peer and filters out other senders", async () => {
-  await using a = udp();
-  await using b = udp();
-  await using c = udp();
-  assert.equal(await a.connect_ex(b.getsockname()), 0);
-  assert.deepEqual(a.getpeername(), b.getsockname());
-  // c sends first: had it been delivered, it would come first.
-  await c.sendto("from c", a.getsockname());
-  await b.sendto("from b", a.getsockname());
-  const [data, from] = await a.recvfrom(100);
-  assert.equal(text(data), "from b");
-  assert.deepEqual(from, b.getsockname());
-  await wouldBlock(a.recv(100, MSG_DONTWAIT));
-  // send() goes to the peer; sendto() elsewhere is still allowed (Linux).
-  assert.equal(await a.send("to b"), 4);
-  assert.deepEqual(await b.recvfrom(100), [encoder.encode("to b"), a.getsockname()]);
-  await a.sendto("to c", c.getsockname());
-  assert.equal(text(await c.recv(100)), "to c");
-  // connect() again: a new peer.
-  await a.connect(c.getsockname());
-  await c.sendto("c again", a.getsockname());
-  assert.equal(text(await a.recv(100)), "c again");
-});
+for (const { name, family } of IP_FAMILIES) {
+  Deno.test(`Socket.connect() on UDP over ${name} sets the peer and filters out other senders`, async () => {
+    await using a = udp(family);
+    await using b = udp(family);
+    await using c = udp(family);
+    assert.equal(await a.connect_ex(b.getsockname()), 0);
+    assert.deepEqual(a.getpeername(), b.getsockname());
+    // c sends first: had it been delivered, it would come first.
+    await c.sendto("from c", a.getsockname());
+    await b.sendto("from b", a.getsockname());
+    const [data, from] = await a.recvfrom(100);
+    assert.equal(text(data), "from b");
+    assert.deepEqual(from, b.getsockname());
+    await wouldBlock(a.recv(100, MSG_DONTWAIT));
+    // send() goes to the peer; sendto() elsewhere is still allowed (Linux).
+    assert.equal(await a.send("to b"), 4);
+    assert.deepEqual(await b.recvfrom(100), [encoder.encode("to b"), a.getsockname()]);
+    await a.sendto("to c", c.getsockname());
+    assert.equal(text(await c.recv(100)), "to c");
+    // connect() again: a new peer.
+    await a.connect(c.getsockname());
+    await c.sendto("c again", a.getsockname());
+    assert.equal(text(await a.recv(100)), "c again");
+  });
+}
 
 Deno.test("Socket.getsockname() of a connected UDP socket shows the loopback source address, as Linux", async () => {
   await using peer = udp();

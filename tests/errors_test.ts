@@ -30,14 +30,7 @@ import {
   EPIPE,
   ETIMEDOUT,
 } from "../constants.ts";
-import {
-  fromDenoError,
-  gaiError,
-  gaiStrerror,
-  oserror,
-  strerror,
-  timedOut,
-} from "../_errno.ts";
+import { fromDenoError, gaiError, gaiStrerror, oserror, strerror, timedOut } from "../_errno.ts";
 
 // Python is the oracle. One python3 run answers everything this file asks.
 const ORACLE = `
@@ -245,9 +238,7 @@ Deno.test("gaiError() gives Python's gaierror", () => {
 });
 
 Deno.test("fromDenoError() maps a refused connection to ConnectionRefusedError", async () => {
-  const err = await mapped(() =>
-    Deno.connect({ hostname: "127.0.0.1", port: 1 })
-  );
+  const err = await mapped(() => Deno.connect({ hostname: "127.0.0.1", port: 1 }));
   assert.ok(err instanceof ConnectionRefusedError);
   assert.equal(err.errno, ECONNREFUSED);
   assert.equal(
@@ -259,9 +250,7 @@ Deno.test("fromDenoError() maps a refused connection to ConnectionRefusedError",
 
 Deno.test("fromDenoError() maps a port in use to EADDRINUSE", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const err = await mapped(() =>
-    Deno.listen({ hostname: "127.0.0.1", port: listener.addr.port })
-  );
+  const err = await mapped(() => Deno.listen({ hostname: "127.0.0.1", port: listener.addr.port }));
   assert.equal(err.constructor, OSError);
   assert.equal(err.errno, EADDRINUSE);
   assert.equal(err.message, `[Errno ${EADDRINUSE}] ${strerror(EADDRINUSE)}`);
@@ -295,9 +284,7 @@ Deno.test("fromDenoError() maps a missing AF_UNIX path to FileNotFoundError", as
 Deno.test("fromDenoError() maps an unresolvable name to the gaierror Python raises", async () => {
   const { gaiInvalid } = await python();
   assert.ok(gaiInvalid !== null);
-  const err = await mapped(() =>
-    Deno.connect({ hostname: "pysocket-test.invalid", port: 80 })
-  );
+  const err = await mapped(() => Deno.connect({ hostname: "pysocket-test.invalid", port: 80 }));
   assert.ok(err instanceof gaierror);
   assert.deepEqual([err.errno, err.strerror], gaiInvalid);
   assert.equal(err.message, `[Errno ${gaiInvalid[0]}] ${gaiInvalid[1]}`);
@@ -320,9 +307,7 @@ Deno.test("fromDenoError() maps an invalid host name to gaierror EAI_NONAME", as
 
 Deno.test("fromDenoError() keeps Deno's permission message, naming the flag", async () => {
   const code = `
-    import { fromDenoError } from ${
-    JSON.stringify(new URL("../_errno.ts", import.meta.url).href)
-  };
+    import { fromDenoError } from ${JSON.stringify(new URL("../_errno.ts", import.meta.url).href)};
     try {
       await Deno.connect({ hostname: "127.0.0.1", port: 1 });
     } catch (err) {
