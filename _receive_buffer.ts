@@ -18,8 +18,11 @@
 import { type Alarm, type Timed, Waiter } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
 
-/** Reads into `p`; resolves the count, or `null` at end of stream. */
-export type Reader = (p: Uint8Array) => Promise<number | null>;
+/** What the engine reads from: a `Deno.Conn`. */
+export interface Reader {
+  /** Reads into `p`; resolves the count, or `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+}
 
 const EMPTY = new Uint8Array(0);
 const FIRST_BLOCK = 4096;
@@ -51,7 +54,7 @@ class Take<T> extends Waiter<T> {
 
 /** The receive side of one stream connection. */
 export class ReceiveBuffer {
-  #read: Reader;
+  #source: Reader;
   #alarm: Alarm;
   #block = EMPTY;
   #start = 0;
@@ -68,8 +71,8 @@ export class ReceiveBuffer {
   #waiters: Take<unknown>[] = [];
   #prefetch = false;
 
-  constructor(read: Reader, limit: number, alarm: Alarm) {
-    this.#read = read;
+  constructor(source: Reader, limit: number, alarm: Alarm) {
+    this.#source = source;
     this.#limit = limit;
     this.#alarm = alarm;
   }
@@ -254,7 +257,7 @@ export class ReceiveBuffer {
     }
     want = Math.min(want, tail);
     this.#want = want;
-    this.#pending = this.#read(this.#block.subarray(this.#end, this.#end + want))
+    this.#pending = this.#source.read(this.#block.subarray(this.#end, this.#end + want))
       .then(this.#onRead, this.#onError);
   }
 
@@ -272,7 +275,7 @@ export class ReceiveBuffer {
   };
 
   #directRead(head: Take<unknown>): void {
-    this.#pending = this.#read(head.direct!).then((n) => {
+    this.#pending = this.#source.read(head.direct!).then((n) => {
       this.#pending = null;
       if (this.#closed) return;
       if (n === null) this.#eof = true;

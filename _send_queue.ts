@@ -15,8 +15,11 @@
 import { type Alarm, type Timed, Waiter, wouldBlock } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
 
-/** Writes `p`; resolves how many bytes were written. */
-export type Writer = (p: Uint8Array) => Promise<number>;
+/** What the engine writes to: a `Deno.Conn`. */
+export interface Writer {
+  /** Writes `p`; resolves how many bytes were written. */
+  write(p: Uint8Array): Promise<number>;
+}
 
 /** The error of a queue closed with nobody waiting: never seen by a caller. */
 const CLOSED = new Error("closed");
@@ -42,7 +45,7 @@ interface Chunk {
 
 /** The send side of one stream connection. */
 export class SendQueue {
-  #write: Writer;
+  #sink: Writer;
   #alarm: Alarm;
   #chunks: Chunk[] = [];
   #queued = 0;
@@ -57,8 +60,8 @@ export class SendQueue {
   #turnHeld = false;
   #turns: Waiter<void>[] = [];
 
-  constructor(write: Writer, limit: number, alarm: Alarm) {
-    this.#write = write;
+  constructor(sink: Writer, limit: number, alarm: Alarm) {
+    this.#sink = sink;
     this.#limit = limit;
     this.#alarm = alarm;
   }
@@ -210,7 +213,7 @@ export class SendQueue {
   async #writeAll(data: Uint8Array): Promise<void> {
     try {
       let offset = 0;
-      while (offset < data.length) offset += await this.#write(data.subarray(offset));
+      while (offset < data.length) offset += await this.#sink.write(data.subarray(offset));
     } catch (e) {
       this.#fail(fromDenoError(e));
       throw this.#error;
@@ -286,7 +289,7 @@ export class SendQueue {
       const chunk = chunks[0];
       try {
         do {
-          const n = await this.#write(chunk.data.subarray(chunk.offset, chunk.end));
+          const n = await this.#sink.write(chunk.data.subarray(chunk.offset, chunk.end));
           chunk.offset += n;
           this.#queued -= n;
           this.#wakeRoomWaiters();

@@ -228,7 +228,8 @@ function optionKey(level: number, optname: number): string {
  *
  * @example A client and a server
  * ```ts
- * import { AF_INET, SOCK_STREAM, Socket } from "@pysocket/socket/socket";
+ * import { Socket } from "@pysocket/socket/socket";
+ * import { AF_INET, SOCK_STREAM } from "@pysocket/socket/constants";
  * import assert from "node:assert/strict";
  *
  * await using server = new Socket(AF_INET, SOCK_STREAM);
@@ -250,7 +251,7 @@ export class Socket {
   #closed = false;
   #closing: Promise<void> | null = null;
   #alarm = new Alarm();
-  #options = new Map<string, number | Uint8Array>();
+  #options: Map<string, number | Uint8Array> | null = null;
   #fileRefs = 0;
 
   // Stream state: a listener (bound, perhaps listening) or a connection.
@@ -358,7 +359,7 @@ export class Socket {
     this.#checkOpen();
     const target = parseAddress(this.#family, address, "bind");
     if (this.#dgram) {
-      const reuse = (opt: number) => this.#options.get(optionKey(SOL_SOCKET, opt)) === 1;
+      const reuse = (opt: number) => this.#options?.get(optionKey(SOL_SOCKET, opt)) === 1;
       return this.#dgram.bind(target, { reuseAddress: reuse(SO_REUSEADDR) || reuse(SO_REUSEPORT) });
     }
     if (this.#bound !== null || this.#conn !== null) throw oserror(EINVAL);
@@ -407,7 +408,12 @@ export class Socket {
     }
     if (!this.#listening) {
       this.#listening = true;
-      this.#accepts = new AcceptQueue(this.#listener!, queue || 1, this.#alarm, this.#admit);
+      this.#accepts = new AcceptQueue(
+        this.#listener!,
+        queue || 1,
+        this.#alarm,
+        (c) => this.#admit(c),
+      );
       this.#accepts.prefetch = this.#timeout !== null;
     }
   }
@@ -490,7 +496,7 @@ export class Socket {
         case SO_REUSEADDR:
         case SO_REUSEPORT:
         case SO_KEEPALIVE:
-          this.#options.set(key, int ? 1 : 0);
+          (this.#options ??= new Map()).set(key, int ? 1 : 0);
           if (optname === SO_KEEPALIVE) this.#applyConnOptions();
           return;
         case SO_RCVBUF:
@@ -499,7 +505,7 @@ export class Socket {
           const max = 2 * readSysctl(optname === SO_RCVBUF ? "rmem_max" : "wmem_max");
           // Linux reads the value as unsigned: a negative one is huge, so the maximum.
           const size = int < 0 ? max : Math.min(Math.max(2 * int, min), max);
-          this.#options.set(key, size);
+          (this.#options ??= new Map()).set(key, size);
           if (optname === SO_RCVBUF && this.#inbox) this.#inbox.limit = size;
           if (optname === SO_RCVBUF && this.#dgram) this.#dgram.limit = size;
           if (optname === SO_SNDBUF && this.#outbox) this.#outbox.limit = size;
@@ -507,12 +513,12 @@ export class Socket {
         }
       }
     } else if (level === IPPROTO_TCP && optname === TCP_NODELAY && this.#type === SOCK_STREAM) {
-      this.#options.set(key, int ? 1 : 0);
+      (this.#options ??= new Map()).set(key, int ? 1 : 0);
       this.#applyConnOptions();
       return;
     } else if (level === IPPROTO_IPV6 && optname === IPV6_V6ONLY && this.#family === AF_INET6) {
       if (this.#bound !== null) throw oserror(EINVAL);
-      this.#options.set(key, int ? 1 : 0);
+      (this.#options ??= new Map()).set(key, int ? 1 : 0);
       return;
     }
     throw oserror(ENOPROTOOPT);
@@ -969,7 +975,7 @@ export class Socket {
   #listen(target: Target, backlog: number | undefined): Deno.Listener {
     try {
       if (target.transport === "unix") return Deno.listen({ transport: "unix", path: target.path });
-      const reusePort = this.#options.get(optionKey(SOL_SOCKET, SO_REUSEPORT)) === 1;
+      const reusePort = this.#options?.get(optionKey(SOL_SOCKET, SO_REUSEPORT)) === 1;
       return Deno.listen({
         hostname: target.hostname,
         port: target.port,
@@ -982,20 +988,20 @@ export class Socket {
   }
 
   /** Refuses IPv4 peers of an `IPV6_V6ONLY` listener (Deno cannot set the option). */
-  #admit = (conn: Deno.Conn): boolean => {
-    if (this.#options.get(optionKey(IPPROTO_IPV6, IPV6_V6ONLY)) !== 1) return true;
+  #admit(conn: Deno.Conn): boolean {
+    if (this.#options?.get(optionKey(IPPROTO_IPV6, IPV6_V6ONLY)) !== 1) return true;
     const host = (conn.remoteAddr as Deno.NetAddr).hostname ?? "";
     if (!host.startsWith("::ffff:") && !isIPv4(host)) return true;
     conn.close();
     return false;
-  };
+  }
 
   #attach(conn: Deno.Conn): void {
     this.#conn = conn;
-    const rcvbuf = this.#options.get(optionKey(SOL_SOCKET, SO_RCVBUF)) as number | undefined;
-    const sndbuf = this.#options.get(optionKey(SOL_SOCKET, SO_SNDBUF)) as number | undefined;
-    this.#inbox = new ReceiveBuffer((p) => conn.read(p), rcvbuf ?? DEFAULT_RCVBUF, this.#alarm);
-    this.#outbox = new SendQueue((p) => conn.write(p), sndbuf ?? CONNECTED_SNDBUF, this.#alarm);
+    const rcvbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_RCVBUF)) as number | undefined;
+    const sndbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_SNDBUF)) as number | undefined;
+    this.#inbox = new ReceiveBuffer(conn, rcvbuf ?? DEFAULT_RCVBUF, this.#alarm);
+    this.#outbox = new SendQueue(conn, sndbuf ?? CONNECTED_SNDBUF, this.#alarm);
     this.#inbox.prefetch = this.#timeout !== null;
     this.#applyConnOptions();
   }
@@ -1003,14 +1009,14 @@ export class Socket {
   #applyConnOptions(): void {
     const conn = this.#conn as Deno.TcpConn | null;
     if (!conn || typeof conn.setNoDelay !== "function") return;
-    const nodelay = this.#options.get(optionKey(IPPROTO_TCP, TCP_NODELAY));
+    const nodelay = this.#options?.get(optionKey(IPPROTO_TCP, TCP_NODELAY));
     if (nodelay !== undefined) conn.setNoDelay(nodelay === 1);
-    const keepalive = this.#options.get(optionKey(SOL_SOCKET, SO_KEEPALIVE));
+    const keepalive = this.#options?.get(optionKey(SOL_SOCKET, SO_KEEPALIVE));
     if (keepalive !== undefined) conn.setKeepAlive(keepalive === 1);
   }
 
   #option(level: number, optname: number): number {
-    const stored = this.#options.get(optionKey(level, optname));
+    const stored = this.#options?.get(optionKey(level, optname));
     if (level !== SOL_SOCKET && this.#family === AF_UNIX) throw oserror(EOPNOTSUPP);
     const datagramOption = this.#dgram?.getsockopt(level, optname);
     if (datagramOption !== undefined) return datagramOption;
