@@ -70,6 +70,8 @@ export class ReceiveBuffer {
   #want = 0;
   #waiters: Take<unknown>[] = [];
   #prefetch = false;
+  /** Whether the last call read through the block: then a read stays posted. */
+  #warm = false;
 
   constructor(source: Reader, limit: number, alarm: Alarm) {
     this.#source = source;
@@ -162,6 +164,11 @@ export class ReceiveBuffer {
     direct: Uint8Array | null = null,
     fromCount: ((n: number) => T) | null = null,
   ): Promise<T> {
+    // A blocking socket that reads through the block (recv(), file
+    // objects) keeps a read posted, so the next reply is often here before
+    // the call that wants it; one that reads into its caller's buffer does
+    // not, so that its next read can go there directly.
+    this.#warm = direct === null;
     if (this.#waiters.length === 0) {
       const error = this.#error;
       if (this.available >= need || this.#eof || (error && this.available > 0)) {
@@ -223,7 +230,7 @@ export class ReceiveBuffer {
       if (head.direct !== null && available === 0) return this.#directRead(head);
       const room = Math.max(this.#limit, head.need) - available;
       if (room > 0) this.#blockRead(room);
-    } else if (this.#prefetch && available < this.#limit) {
+    } else if ((this.#prefetch || this.#warm) && available < this.#limit) {
       this.#blockRead(this.#limit - available);
     }
   }
