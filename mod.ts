@@ -98,6 +98,33 @@
  * - `ioctl` — Windows only in Python.
  * - `share` — Windows only in Python.
  *
+ * Stream sockets, more: `close()` with unread data sends FIN where Linux
+ * sends RST (Deno has no `SO_LINGER`), so a peer sees the end of the stream
+ * rather than `ConnectionResetError`; a flag other than `MSG_PEEK`,
+ * `MSG_DONTWAIT` and `MSG_WAITALL` raises `EOPNOTSUPP` (Linux: `EINVAL` for
+ * some); a non-blocking call that cannot complete waits one turn of Deno's
+ * event loop before it raises `BlockingIOError` (Deno notices arrived data
+ * only when its event loop polls, and a retry loop must let it poll).
+ *
+ * ## Datagram sockets
+ *
+ * - `Socket.dropped` (not in Python): datagrams dropped because the receive
+ *   buffer (`SO_RCVBUF`) was full, as the kernel counts them.
+ * - Connected UDP is emulated (Deno has no `connect` for UDP): the default
+ *   peer and the filtering of other senders happen in pysocket, so a `recv`
+ *   after sending to a closed port waits or times out instead of raising
+ *   `ConnectionRefusedError`, and `getsockname()` after `connect` shows the
+ *   real source address only for loopback peers.
+ * - `IPV6_V6ONLY` is emulated: IPv4-mapped senders are dropped, and the IPv4
+ *   port is not freed.
+ * - Multicast TTL and loopback go through Deno's membership objects; a
+ *   failed asynchronous join or leave is raised by the socket's next call.
+ * - AF_UNIX datagram sockets (`unixpacket`) cannot send while a receive is
+ *   pending (Deno allows one operation at a time on them): such a send
+ *   raises `EBUSY`.
+ * - `recvfrom` on a stream socket returns a `null` address, as Python's `None`.
+ * - Without `--unstable-net`, datagram calls raise `OSError` naming the flag.
+ *
  * ## Module-level functions
  *
  * As Python's, with these differences:

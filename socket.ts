@@ -1231,12 +1231,23 @@ function withinTurn(promise: Promise<unknown>): Promise<void> {
   });
 }
 
+const sysctls = new Map<string, number>();
+
+/**
+ * Linux's `net.core.rmem_max` / `wmem_max`, read once. Deno reads /proc only
+ * with --allow-all; without it, Linux's default (212992) is assumed.
+ */
 function readSysctl(name: string): number {
-  try {
-    return Number(Deno.readTextFileSync(`/proc/sys/net/core/${name}`).trim()) || 212992;
-  } catch {
-    return 212992;
+  let value = sysctls.get(name);
+  if (value === undefined) {
+    try {
+      value = Number(Deno.readTextFileSync(`/proc/sys/net/core/${name}`).trim()) || 212992;
+    } catch {
+      value = 212992;
+    }
+    sysctls.set(name, value);
   }
+  return value;
 }
 
 /**
