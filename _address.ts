@@ -8,6 +8,7 @@
 
 import { AF_INET, AF_INET6, AF_UNIX, EAI_ADDRFAMILY } from "./constants.ts";
 import { fromDenoError, gaiError } from "./_errno.ts";
+import { checkInt, pyTypeName } from "./_pytype.ts";
 
 /** An address as Python writes it: `[host, port]`, `[host, port, flowinfo, scope_id]` or a path. */
 export type Address =
@@ -32,29 +33,6 @@ export function isIPv6(host: string): boolean {
   return host.includes(":");
 }
 
-function typeName(value: unknown): string {
-  if (value === null) return "NoneType";
-  if (Array.isArray(value)) return "tuple";
-  if (value instanceof Uint8Array) return "bytes";
-  switch (typeof value) {
-    case "string":
-      return "str";
-    case "number":
-      return Number.isInteger(value) ? "int" : "float";
-    case "boolean":
-      return "bool";
-    default:
-      return typeof value === "object" ? (value.constructor?.name ?? "object") : typeof value;
-  }
-}
-
-function checkInt(value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError(`'${typeName(value)}' object cannot be interpreted as an integer`);
-  }
-  return value;
-}
-
 const familyName = (family: number) => family === AF_INET6 ? "AF_INET6" : "AF_INET";
 
 /**
@@ -65,7 +43,7 @@ export function parseAddress(family: number, address: unknown, fn: string): Targ
   if (family === AF_UNIX) {
     if (address instanceof Uint8Array) address = new TextDecoder().decode(address);
     if (typeof address !== "string") {
-      throw new TypeError(`a bytes-like object is required, not '${typeName(address)}'`);
+      throw new TypeError(`a bytes-like object is required, not '${pyTypeName(address, "tuple")}'`);
     }
     if (address.length === 0 || address[0] === "\0") {
       throw new TypeError("pysocket: abstract unix socket addresses are not supported by Deno");
@@ -74,7 +52,9 @@ export function parseAddress(family: number, address: unknown, fn: string): Targ
   }
   const name = familyName(family);
   if (!Array.isArray(address)) {
-    throw new TypeError(`${fn}(): ${name} address must be tuple, not ${typeName(address)}`);
+    throw new TypeError(
+      `${fn}(): ${name} address must be tuple, not ${pyTypeName(address, "tuple")}`,
+    );
   }
   if (family === AF_INET && address.length !== 2) {
     throw new TypeError("AF_INET address must be a pair (host, port)");
@@ -84,7 +64,7 @@ export function parseAddress(family: number, address: unknown, fn: string): Targ
   }
   const [host, port, flowinfo = 0, scopeId = 0] = address;
   if (typeof host !== "string") {
-    throw new TypeError(`str, bytes or bytearray expected, not ${typeName(host)}`);
+    throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(host, "tuple")}`);
   }
   checkInt(port);
   if (port < 0 || port > 65535) throw new RangeError(`${fn}(): port must be 0-65535.`);

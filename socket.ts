@@ -41,6 +41,7 @@ import {
   toAddress,
 } from "./_address.ts";
 import type { FileBackend } from "./_backend.ts";
+import { checkInt, pyTypeName } from "./_pytype.ts";
 import { DATAGRAM_BUFFER, DatagramSocket } from "./_datagram.ts";
 import { Alarm, deadlineFor } from "./_deadline.ts";
 import { fromDenoError, oserror } from "./_errno.ts";
@@ -113,7 +114,7 @@ let defaultTimeout: number | null = null;
 function checkTimeout(value: unknown): number | null {
   if (value === null || value === undefined) return null;
   if (typeof value !== "number") {
-    throw new TypeError(`'${pyType(value)}' object cannot be interpreted as an integer`);
+    throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
   }
   if (Number.isNaN(value)) throw new RangeError("Invalid value NaN (not a number)");
   if (!(value >= 0)) throw new RangeError("Timeout value out of range");
@@ -155,31 +156,6 @@ export function setdefaulttimeout(timeout: number | null): void {
   defaultTimeout = checkTimeout(timeout);
 }
 
-/** The name of the Python type a JavaScript value stands for, for Python's messages. */
-function pyType(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (Array.isArray(value)) return "list";
-  if (value instanceof Uint8Array) return "bytes";
-  switch (typeof value) {
-    case "number":
-      return Number.isInteger(value) ? "int" : "float";
-    case "string":
-      return "str";
-    case "boolean":
-      return "bool";
-    case "object":
-      return value.constructor?.name ?? "object";
-  }
-  return typeof value;
-}
-
-function checkInt(value: unknown): number {
-  if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError(`'${pyType(value)}' object cannot be interpreted as an integer`);
-  }
-  return value;
-}
-
 function checkBufsize(fn: string, bufsize: unknown): number {
   checkInt(bufsize);
   if ((bufsize as number) < 0) throw new RangeError(`negative buffersize in ${fn}`);
@@ -196,7 +172,7 @@ function toBytes(data: unknown): Uint8Array {
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   }
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  throw new TypeError(`a bytes-like object is required, not '${pyType(data)}'`);
+  throw new TypeError(`a bytes-like object is required, not '${pyTypeName(data)}'`);
 }
 
 function writableBytes(buffer: unknown): Uint8Array {
@@ -205,7 +181,7 @@ function writableBytes(buffer: unknown): Uint8Array {
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   }
   if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer);
-  const name = buffer === null || buffer === undefined ? "None" : pyType(buffer);
+  const name = buffer === null || buffer === undefined ? "None" : pyTypeName(buffer);
   throw new TypeError(`recv_into() argument 1 must be read-write bytes-like object, not ${name}`);
 }
 
@@ -426,7 +402,7 @@ export class Socket {
    */
   setblocking(flag: boolean): void {
     if (typeof flag !== "boolean" && typeof flag !== "number") {
-      throw new TypeError(`'${pyType(flag)}' object cannot be interpreted as an integer`);
+      throw new TypeError(`'${pyTypeName(flag)}' object cannot be interpreted as an integer`);
     }
     this.settimeout(flag ? null : 0);
   }
@@ -481,7 +457,7 @@ export class Socket {
     checkInt(optname);
     if (typeof value === "boolean") value = Number(value);
     if (typeof value !== "number" && !(value instanceof Uint8Array)) {
-      throw new TypeError(`a bytes-like object is required, not '${pyType(value)}'`);
+      throw new TypeError(`a bytes-like object is required, not '${pyTypeName(value)}'`);
     }
     // Options only datagram sockets have (SO_BROADCAST, multicast, IPV6_V6ONLY).
     if (this.#dgram && this.#dgram.setsockopt(level, optname, value)) return;
