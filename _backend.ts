@@ -6,8 +6,36 @@
  * @module
  */
 
+/**
+ * The socket's receive buffer as a file object reads it directly: the part
+ * of `ReceiveBuffer` that readers use, so that a line costs no calls
+ * through closures.
+ */
+export interface ReceiveView {
+  /** As `FileBackend.buffered()`: views of it may be handed to users. */
+  view(): Uint8Array;
+  /**
+   * The same bytes, to read at once and not to keep or hand out: once
+   * consumed they may be overwritten, so the buffer can reuse its storage.
+   */
+  transientView(): Uint8Array;
+  /** Marks the first `n` bytes as consumed, without reading on. */
+  skip(n: number): void;
+  /** Marks the first `n` bytes as consumed and reads on if there is room. */
+  consume(n: number): void;
+  /** As `FileBackend.consumed` (NaN where there is no count). */
+  readonly consumed: number;
+}
+
 /** What a file object needs from its socket. */
 export interface FileBackend {
+  /**
+   * The socket's receive buffer once it has one (once connected), else
+   * null. Optional: readers that get it read lines straight from it, and
+   * otherwise use `buffered()`, `consume()` and `consumed`, which are the
+   * same buffer.
+   */
+  receiver?(): ReceiveView | null;
   /**
    * The bytes received and not yet consumed, as a view. Bytes in the view are
    * never overwritten later, so subarrays of it may be handed to users

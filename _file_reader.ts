@@ -18,12 +18,15 @@
  * bytes from the socket as it returns it, knowing how many bytes each
  * character took. If something else consumed from the socket in between
  * (`recv()`), the decoded text no longer matches and is decoded afresh.
- * When a line is ready no call waits for anything.
+ * When a line is ready no call waits for anything, and the reader works on
+ * the socket's `ReceiveBuffer` itself (`FileBackend.receiver()`), not
+ * through the backend's closures: a line costs a newline scan, a view or a
+ * slice, and a few field updates.
  *
  * @module
  */
 
-import type { FileBackend } from "./_backend.ts";
+import type { FileBackend, ReceiveView } from "./_backend.ts";
 import {
   advanceCodePoints,
   type Codec,
@@ -52,41 +55,77 @@ export type Backend = FileBackend & { readonly consumed?: number };
 function noop(): void {}
 
 const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_WORDS = new Int32Array(0);
 
-/** Int32 views of buffers, for `findNewline()`; the last one is kept. */
-let wordsOf: ArrayBufferLike | null = null;
-let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+/** The socket's buffer through the backend, for a backend without `receiver()`. */
+function viewOf(b: Backend): ReceiveView {
+  return {
+    view: () => b.buffered(),
+    transientView: () => b.buffered(),
+    skip: (n) => b.consume(n),
+    consume: (n) => b.consume(n),
+    get consumed() {
+      return b.consumed ?? NaN;
+    },
+  };
+}
 
 /**
- * `v.indexOf(10, from)`, four bytes at a time: for lines of tens of bytes,
- * a third of the cost of `Uint8Array.prototype.indexOf` (a builtin call).
- * Reads the words of `v`'s buffer that overlap `v`, no further.
+ * Where a reader finds the socket's buffer: the socket's `ReceiveBuffer`
+ * once it has one, else (not connected yet, or a backend without
+ * `receiver()`) the backend. Both count consumed bytes alike.
  */
-export function findNewline(v: Uint8Array, from: number): number {
-  const base = v.byteOffset;
-  let i = base + from;
-  const end = base + v.length;
+class Source {
+  #b: Backend;
+  /** What `get()` returns: the receiver once there is one. */
+  current: ReceiveView;
+  direct = false;
+
+  constructor(b: Backend) {
+    this.#b = b;
+    this.current = viewOf(b);
+  }
+
+  get(): ReceiveView {
+    if (!this.direct) {
+      const r = this.#b.receiver?.() ?? null;
+      if (r !== null) {
+        this.current = r;
+        this.direct = true;
+      }
+    }
+    return this.current;
+  }
+}
+
+/**
+ * Index of the first newline in `bytes[from, end)`, or -1. `words` is an
+ * `Int32Array` over the whole of `bytes`' buffer (`bytes` spans it all):
+ * four bytes at a time, a third of the cost of `Uint8Array.indexOf()` (a
+ * builtin call) for lines of tens of bytes.
+ */
+export function findNewline(
+  bytes: Uint8Array,
+  words: Int32Array<ArrayBufferLike>,
+  from: number,
+  end: number,
+): number {
+  let i = from;
   if (end - i < 16) {
-    for (; i < end; i++) if (v[i - base] === 10) return i - base;
+    for (; i < end; i++) if (bytes[i] === 10) return i;
     return -1;
   }
-  const buf = v.buffer;
-  if (buf !== wordsOf) {
-    wordsOf = buf;
-    words = new Int32Array(buf, 0, buf.byteLength >> 2);
-  }
-  for (; (i & 3) !== 0; i++) if (v[i - base] === 10) return i - base;
-  const w = words;
+  for (; (i & 3) !== 0; i++) if (bytes[i] === 10) return i;
   let k = i >> 2;
   const last = end >> 2;
   for (; k < last; k++) {
-    const x = w[k] ^ 0x0a0a0a0a;
+    const x = words[k] ^ 0x0a0a0a0a;
     // Nonzero exactly when one of the four bytes of x is zero.
     if (((x - 0x01010101) & ~x & 0x80808080) !== 0) {
-      for (let j = k << 2; j < (k << 2) + 4; j++) if (v[j - base] === 10) return j - base;
+      for (let j = k << 2;; j++) if (bytes[j] === 10) return j;
     }
   }
-  for (i = k << 2; i < end; i++) if (v[i - base] === 10) return i - base;
+  for (i = k << 2; i < end; i++) if (bytes[i] === 10) return i;
   return -1;
 }
 
@@ -119,43 +158,67 @@ export class BinaryReader {
   /** Bytes taken from the socket but not yet returned, in order. */
   #acc: Uint8Array[] = [];
   #accLen = 0;
-  /** The socket's buffer as last seen; `#view[#off..]` is unread. */
-  #view: Uint8Array = EMPTY_BYTES;
-  #off = 0;
+  #src: Source;
   /**
-   * The socket's `consumed` count while `#view[#off..]` is its whole buffer
-   * (NaN, which equals nothing, without a count).
+   * The socket's buffer as last seen, by absolute index in its
+   * `ArrayBuffer` (`#bytes`, and `#words` for `findNewline()`): `#pos` to
+   * `#end` is unread.
+   */
+  #ab: ArrayBufferLike = EMPTY_BYTES.buffer;
+  #bytes: Uint8Array = EMPTY_BYTES;
+  #words: Int32Array<ArrayBufferLike> = EMPTY_WORDS;
+  #pos = 0;
+  #end = 0;
+  /**
+   * The socket's `consumed` count while `#pos` to `#end` is its whole
+   * buffer (NaN, which equals nothing, without a count).
    */
   #mark = NaN;
 
   constructor(backend: Backend, raw: boolean) {
     this.#b = backend;
     this.#raw = raw;
+    this.#src = new Source(backend);
   }
 
   /** A line if one is buffered, else null; throws what the socket throws. */
   lineNow(size: number): Uint8Array | null {
     if (this.#queue.busy !== 0 || this.#accLen !== 0) return null;
-    const b = this.#b;
-    let v = this.#view;
-    let off = this.#off;
+    const src = this.#src.get();
     // The view from last time is good while nothing else consumed.
-    let i = b.consumed === this.#mark ? findNewline(v, off) : -1;
+    let i = src.consumed === this.#mark
+      ? findNewline(this.#bytes, this.#words, this.#pos, this.#end)
+      : -1;
     if (i === -1) {
-      v = this.#view = b.buffered();
-      off = this.#off = 0;
-      this.#mark = b.consumed ?? NaN;
-      i = findNewline(v, 0);
+      this.#refresh(src);
+      i = findNewline(this.#bytes, this.#words, this.#pos, this.#end);
     }
-    let n = i - off + 1;
+    const pos = this.#pos;
+    let n = i - pos + 1;
     if (i === -1 || (size >= 0 && n > size)) {
-      if (size < 0 || v.length - off < size) return null;
+      if (size < 0 || this.#end - pos < size) return null;
       n = size;
     }
-    this.#off = off + n;
+    this.#pos = pos + n;
     this.#mark += n;
-    b.consume(n);
-    return new Uint8Array(v.buffer, v.byteOffset + off, n);
+    src.skip(n);
+    return new Uint8Array(this.#ab, pos, n);
+  }
+
+  /** Takes a fresh view of the socket's buffer. */
+  #refresh(src: ReceiveView): void {
+    // Lines are consumed with skip(), which does not read on: now it may.
+    src.consume(0);
+    const v = src.view();
+    const ab = v.buffer;
+    if (ab !== this.#ab) {
+      this.#ab = ab;
+      this.#bytes = new Uint8Array(ab);
+      this.#words = new Int32Array(ab, 0, ab.byteLength >> 2);
+    }
+    this.#pos = v.byteOffset;
+    this.#end = v.byteOffset + v.length;
+    this.#mark = src.consumed;
   }
 
   /** `readline(size)` once no line is ready: waits for one. */
@@ -286,6 +349,7 @@ export class BinaryReader {
 /** Python's `TextIOWrapper` reading side. */
 export class TextReader {
   #b: Backend;
+  #src: Source;
   #codec: Codec | null;
   #name: string;
   #errors: Errors;
@@ -332,6 +396,7 @@ export class TextReader {
 
   constructor(backend: Backend, encoding: Encoding, errors: Errors, newline: Newline) {
     this.#b = backend;
+    this.#src = new Source(backend);
     this.#codec = encoding.codec;
     this.#name = encoding.name;
     this.#errors = errors;
@@ -420,13 +485,17 @@ export class TextReader {
    * text was decoded, the text no longer matches: decode afresh.
    */
   #refresh(final: boolean): Uint8Array {
-    const v = this.#b.buffered();
+    const src = this.#src.get();
+    // Lines are consumed with skip(), which does not read on: now it may.
+    src.consume(0);
+    // Decoded (copied), never handed out: the socket may reuse its storage.
+    const v = src.transientView();
     if (this.#decoder !== null) {
       this.#decodeAhead(v, final);
       return v;
     }
     if (!this.#fresh(v)) {
-      this.#mark = this.#b.consumed ?? NaN;
+      this.#mark = src.consumed;
       this.#text = "";
       this.#pos = 0;
       this.#crAt = Infinity;
@@ -462,7 +531,7 @@ export class TextReader {
       return;
     }
     this.#bad = null;
-    this.#b.consume(v.length);
+    this.#src.get().consume(v.length);
     if (s.length > 0) {
       this.#append({
         text: s,
@@ -622,7 +691,7 @@ export class TextReader {
 
   /** Consumes `n` decoded bytes from the socket's buffer. */
   #consume(n: number): void {
-    this.#b.consume(n);
+    this.#src.get().skip(n);
     this.#decBytes -= n;
     this.#viewOff += n;
     this.#mark += n;
@@ -634,9 +703,11 @@ export class TextReader {
    * buffer's view (`v`, or a fresh one) starting where it did).
    */
   #fresh(v: Uint8Array | null): boolean {
-    const count = this.#b.consumed;
-    if (count !== undefined) return count === this.#mark;
-    v ??= this.#b.buffered();
+    const src = this.#src.get();
+    const count = src.consumed;
+    // deno-lint-ignore no-self-compare
+    if (count === count) return count === this.#mark; // NaN: no count
+    v ??= src.transientView();
     return v.buffer === this.#viewBuf && v.byteOffset === this.#viewOff;
   }
 

@@ -328,4 +328,13 @@ export class ReceiveBuffer {
     }
     this.#pump();
   }
+
+  /**
+   * The unread bytes, as a view to read at once and not to keep or hand
+   * out (a text file object decodes them): unlike `view()`, it leaves the
+   * block reusable, so bytes in it may be overwritten once consumed.
+   */
+  transientView(): Uint8Array {
+    return this.#block.subarray(this.#start, this.#end);
+  }
 }

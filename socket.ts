@@ -801,13 +801,14 @@ export class Socket {
     }
     const flags = address === undefined ? 0 : flagsOrAddress as number;
     checkFlags(flags);
-    const target = parseAddress(
-      this.#family,
-      address === undefined ? flagsOrAddress : address,
-      "sendto",
-    );
+    const to = address === undefined ? flagsOrAddress : address;
     const dgram = this.#dgram;
-    if (dgram) return this.#io(flags, () => dgram.send(bytes, target));
+    if (dgram) {
+      // The engine remembers the last address it checked (same errors as parseAddress).
+      const target = dgram.target(to);
+      return this.#io(flags, () => dgram.send(bytes, target));
+    }
+    parseAddress(this.#family, to, "sendto");
     return this.send(bytes, flags);
   }
 
@@ -1124,6 +1125,7 @@ export class Socket {
       return sock.#inbox;
     };
     return {
+      receiver: () => sock.#inbox,
       buffered: () => inbox().view(),
       consume: (n) => inbox().consume(n),
       get consumed() {

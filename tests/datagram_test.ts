@@ -224,6 +224,81 @@ Deno.test("Socket.recvfrom() receives a burst of 3000 datagrams in order, none d
   assert.equal(rx.dropped, 0);
 });
 
+Deno.test("Socket.recv() hands out datagrams that later receives never overwrite", async () => {
+  // The engine receives every datagram into one reused buffer and copies
+  // out what it hands over: check that what a program keeps stays intact,
+  // across slabs, for large datagrams, queued or handed over at once.
+  await using rx = udp();
+  await using tx = udp();
+  const sizes = [0, 1, 7, 512, 1500, 9000, 20000, 65507];
+  const kept: Uint8Array[] = [];
+  const expected: number[] = [];
+  for (let round = 0; round < 300; round++) {
+    const size = sizes[round % sizes.length];
+    const data = new Uint8Array(size).fill(round & 255);
+    if (size >= 4) new DataView(data.buffer).setUint32(0, round);
+    // Even rounds: the call waits first (handed over); odd: the datagram is queued first.
+    if (round % 2 === 0) {
+      const call = rx.recv(70000);
+      await tx.sendto(data, rx.getsockname());
+      kept.push(await call);
+    } else {
+      await tx.sendto(data, rx.getsockname());
+      kept.push(await rx.recv(70000));
+    }
+    expected.push(size);
+  }
+  for (let round = 0; round < kept.length; round++) {
+    const data = kept[round];
+    assert.equal(data.length, expected[round], `round ${round}: length`);
+    if (data.length >= 4) assert.equal(numberOf(data), round, `round ${round}: number`);
+    if (data.length > 4) {
+      assert.equal(data[data.length - 1], round & 255, `round ${round}: last byte`);
+    }
+  }
+});
+
+Deno.test("Socket.recv() with MSG_PEEK hands out a copy: changing it does not change the datagram", async () => {
+  await using rx = udp();
+  await using tx = udp();
+  await tx.sendto("abc", rx.getsockname());
+  const peeked = await rx.recv(10, MSG_PEEK);
+  peeked.fill(0x78);
+  assert.equal(text(await rx.recv(10)), "abc");
+});
+
+Deno.test("Socket.sendto() follows an address array changed in place between calls", async () => {
+  // pysocket remembers the last address it checked; the same array with new
+  // values must still go to the new address, and a bad value still raise.
+  await using a = udp();
+  await using b = udp();
+  await using tx = udp();
+  const to = a.getsockname() as [string, number];
+  await tx.sendto("one", to);
+  await tx.sendto("two", to);
+  to[1] = (b.getsockname() as [string, number])[1];
+  await tx.sendto("three", to);
+  assert.equal(text(await a.recv(10)), "one");
+  assert.equal(text(await a.recv(10)), "two");
+  assert.equal(text(await b.recv(10)), "three");
+  to[1] = 70000;
+  throws(() => tx.sendto("x", to), RangeError, { message: "sendto(): port must be 0-65535." });
+  // An equal new array is the same address.
+  assert.equal(await tx.sendto("four", [...a.getsockname() as [string, number]]), 4);
+  assert.equal(text(await a.recv(10)), "four");
+});
+
+Deno.test("Socket.sendto() to a remembered broadcast address follows SO_BROADCAST changes", async () => {
+  await using s = socket.socket(AF_INET, SOCK_DGRAM);
+  const to: [string, number] = ["<broadcast>", 9];
+  s.setsockopt(SOL_SOCKET, socket.SO_BROADCAST, 1);
+  assert.equal(await s.sendto("x", to), 1);
+  s.setsockopt(SOL_SOCKET, socket.SO_BROADCAST, 0);
+  await rejects(s.sendto("x", to), socket.PermissionError, { errno: socket.EACCES });
+  s.setsockopt(SOL_SOCKET, socket.SO_BROADCAST, 1);
+  assert.equal(await s.sendto("x", to), 1);
+});
+
 // ---------------------------------------------------------------- connected UDP
 
 for (const { name, family } of IP_FAMILIES) {
