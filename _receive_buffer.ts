@@ -230,8 +230,13 @@ export class ReceiveBuffer {
       if (head.direct !== null && available === 0) return this.#directRead(head);
       const room = Math.max(this.#limit, head.need) - available;
       if (room > 0) this.#blockRead(room);
-    } else if ((this.#prefetch || this.#warm) && available < this.#limit) {
-      this.#blockRead(this.#limit - available);
+    } else if (this.#prefetch || this.#warm) {
+      // Reads ahead in large pieces only: reading again as soon as a few
+      // lines were consumed costs more than the lines (a file object
+      // reading lines from a sender in this process made 30 times more
+      // reads, of a kilobyte each, and took 1.4 times as long).
+      const room = this.#limit - available;
+      if (room > 0 && room >= Math.min(this.#limit >> 1, LARGEST_READ)) this.#blockRead(room);
     }
   }
 

@@ -706,7 +706,7 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
     const it: AsyncIterableIterator<T> = {
       next: (): Promise<IteratorResult<T>> => {
         try {
-          this.#checkRead("readline");
+          if (!this.#open) this.#checkRead("readline");
           const line = this.#br !== null ? this.#br.lineNow(-1) : this.#tr!.lineNow();
           if (line !== null) return Promise.resolve({ value: line as T, done: false });
         } catch (e) {
