@@ -25,6 +25,13 @@ export interface ReceiveView {
   consume(n: number): void;
   /** As `FileBackend.consumed` (NaN where there is no count). */
   readonly consumed: number;
+  /**
+   * Lets `consumer` consume what it returns lazily: it counts the bytes and
+   * consumes them all (with `skip()`) when its `settle()` is called, which
+   * the buffer does before anything else looks at it or consumes from it.
+   * Optional.
+   */
+  defer?(consumer: { settle(): void }): void;
 }
 
 /** What a file object needs from its socket. */

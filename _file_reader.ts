@@ -20,8 +20,11 @@
  * (`recv()`), the decoded text no longer matches and is decoded afresh.
  * When a line is ready no call waits for anything, and the reader works on
  * the socket's `ReceiveBuffer` itself (`FileBackend.receiver()`), not
- * through the backend's closures: a line costs a newline scan, a view or a
- * slice, and a few field updates.
+ * through the backend's closures. There it consumes lazily (`defer()`): it
+ * counts the bytes of the lines it returns and consumes them when the
+ * buffer asks it to settle, before anything else looks at the buffer
+ * (`recv()`, another file object, the buffer's own reads). So a line costs
+ * a newline scan, a view or a slice, and a few field updates.
  *
  * @module
  */
@@ -170,10 +173,13 @@ export class BinaryReader {
   #pos = 0;
   #end = 0;
   /**
-   * The socket's `consumed` count while `#pos` to `#end` is its whole
-   * buffer (NaN, which equals nothing, without a count).
+   * Whether `#pos` to `#end` is still the socket's whole buffer: set when
+   * the socket's receiver lets this reader consume lazily (`defer()`),
+   * cleared by `settle()`, which it calls before anything else reads.
    */
-  #mark = NaN;
+  #live = false;
+  /** Bytes returned since then and not yet consumed from the socket. */
+  #owed = 0;
 
   constructor(backend: Backend, raw: boolean) {
     this.#b = backend;
@@ -184,13 +190,10 @@ export class BinaryReader {
   /** A line if one is buffered, else null; throws what the socket throws. */
   lineNow(size: number): Uint8Array | null {
     if (this.#queue.busy !== 0 || this.#accLen !== 0) return null;
-    const src = this.#src.get();
-    // The view from last time is good while nothing else consumed.
-    let i = src.consumed === this.#mark
-      ? findNewline(this.#bytes, this.#words, this.#pos, this.#end)
-      : -1;
+    // The view from last time is good while nothing else looked.
+    let i = this.#live ? findNewline(this.#bytes, this.#words, this.#pos, this.#end) : -1;
     if (i === -1) {
-      this.#refresh(src);
+      this.#refresh();
       i = findNewline(this.#bytes, this.#words, this.#pos, this.#end);
     }
     const pos = this.#pos;
@@ -200,14 +203,16 @@ export class BinaryReader {
       n = size;
     }
     this.#pos = pos + n;
-    this.#mark += n;
-    src.skip(n);
+    if (this.#live) this.#owed += n;
+    else this.#src.get().consume(n);
     return new Uint8Array(this.#ab, pos, n);
   }
 
   /** Takes a fresh view of the socket's buffer. */
-  #refresh(src: ReceiveView): void {
-    // Lines are consumed with skip(), which does not read on: now it may.
+  #refresh(): void {
+    const src = this.#src.get();
+    // Settles what this reader owes (see `defer()`), and reads on if there
+    // is room now.
     src.consume(0);
     const v = src.view();
     const ab = v.buffer;
@@ -218,7 +223,24 @@ export class BinaryReader {
     }
     this.#pos = v.byteOffset;
     this.#end = v.byteOffset + v.length;
-    this.#mark = src.consumed;
+    if (src.defer !== undefined) {
+      src.defer(this);
+      this.#live = true;
+    }
+  }
+
+  /**
+   * Consumes from the socket what this reader returned since it last took a
+   * view; the view is stale from now on. Called by the socket's receive
+   * buffer before anything else reads from it.
+   */
+  settle(): void {
+    this.#live = false;
+    const n = this.#owed;
+    if (n !== 0) {
+      this.#owed = 0;
+      this.#src.current.skip(n);
+    }
   }
 
   /** `readline(size)` once no line is ready: waits for one. */
@@ -378,8 +400,19 @@ export class TextReader {
   #tail = 0;
   /** Under strict: bad bytes follow `#text` in the socket's buffer. */
   #bad: { length: number; reason: string } | null = null;
-  /** The socket's `consumed` count (NaN without one) matching `#text`. */
+  /**
+   * The socket's `consumed` count (NaN without one) matching `#text`, with
+   * `#owed` counted as consumed.
+   */
   #mark = NaN;
+  /**
+   * Whether `#text` surely still matches the socket's buffer: set when the
+   * socket's receiver lets this reader consume lazily (`defer()`), cleared
+   * by `settle()`, which it calls before anything else reads.
+   */
+  #live = false;
+  /** Bytes of returned lines not yet consumed from the socket. */
+  #owed = 0;
   /** Without a count: where the socket's buffer starts, to match `#text`. */
   #viewBuf: ArrayBufferLike | null = null;
   #viewOff = -1;
@@ -419,7 +452,7 @@ export class TextReader {
     const pos = this.#pos;
     const i = t.indexOf(this.#ending, pos);
     if (i === -1 || i >= this.#crAt) return null;
-    if (this.#decoder === null && !this.#fresh(null)) return null;
+    if (this.#decoder === null && !this.#live && !this.#revive()) return null;
     const end = i + this.#ending.length;
     const line = t.slice(pos, end);
     this.#advance(end);
@@ -691,10 +724,39 @@ export class TextReader {
 
   /** Consumes `n` decoded bytes from the socket's buffer. */
   #consume(n: number): void {
-    this.#src.get().skip(n);
+    if (this.#live) this.#owed += n;
+    else this.#src.get().skip(n);
     this.#decBytes -= n;
     this.#viewOff += n;
     this.#mark += n;
+  }
+
+  /**
+   * Whether `#text` still matches the socket's buffer (`#fresh()`); if so,
+   * consumes lazily from now on where the socket allows it.
+   */
+  #revive(): boolean {
+    if (!this.#fresh(null)) return false;
+    const src = this.#src.get();
+    if (src.defer !== undefined) {
+      src.defer(this);
+      this.#live = true;
+    }
+    return true;
+  }
+
+  /**
+   * Consumes from the socket the bytes of the lines returned since
+   * `#revive()`; `#text` must be checked again from now on. Called by the
+   * socket's receive buffer before anything else reads from it.
+   */
+  settle(): void {
+    this.#live = false;
+    const n = this.#owed;
+    if (n !== 0) {
+      this.#owed = 0;
+      this.#src.current.skip(n);
+    }
   }
 
   /**
