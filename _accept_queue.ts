@@ -10,6 +10,17 @@
 
 import { type Alarm, type Timed, Waiter } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
+import { ECONNABORTED, ECONNRESET, ENOTCONN, EPROTO } from "./constants.ts";
+
+/**
+ * Errors of a connection that was reset or aborted between the kernel's
+ * accept and Deno's look at it (Deno 2.9.6 fails the accept with ENOTCONN
+ * when it cannot read the peer's address). Python would return a socket
+ * whose first `recv()` reports the reset; Deno gives no connection to
+ * return, so the engine skips it and accepts the next one: an accept loop
+ * never breaks on a client that came and went.
+ */
+const GONE = new Set([ENOTCONN, ECONNABORTED, ECONNRESET, EPROTO]);
 
 /** The accept side of one listener. */
 export class AcceptQueue {
@@ -23,18 +34,29 @@ export class AcceptQueue {
   #closed = false;
   #prefetch = false;
   #admit: (conn: Deno.Conn) => boolean;
+  #changed: () => void;
 
-  /** `admit` may refuse a connection (closing it), as a socket option asks. */
+  /**
+   * `admit` may refuse a connection (closing it), as a socket option asks;
+   * `changed` is told when a connection (or an error) is queued.
+   */
   constructor(
     listener: Deno.Listener,
     backlog: number,
     alarm: Alarm,
     admit: (conn: Deno.Conn) => boolean = () => true,
+    changed: () => void = () => {},
   ) {
     this.#listener = listener;
     this.#backlog = Math.max(1, backlog);
     this.#alarm = alarm;
     this.#admit = admit;
+    this.#changed = changed;
+  }
+
+  /** Whether a call would be served at once (a connection or an error is queued). */
+  get ready(): boolean {
+    return this.#ready.length > 0 || this.#error !== null;
   }
 
   /** Keep an accept posted while nobody waits (timeout and non-blocking modes). */
@@ -100,7 +122,10 @@ export class AcceptQueue {
     if (this.#admit(conn)) {
       const waiter = this.#waiters.shift();
       if (waiter) waiter.resolve(conn);
-      else this.#ready.push(conn);
+      else {
+        this.#ready.push(conn);
+        this.#changed();
+      }
     }
     this.#pump();
   };
@@ -110,9 +135,13 @@ export class AcceptQueue {
     if (this.#closed) return;
     // A failed accept fails one call, as in C; the listener goes on.
     const error = fromDenoError(e);
+    if (error.errno !== null && GONE.has(error.errno)) return this.#pump();
     const waiter = this.#waiters.shift();
     if (waiter) waiter.reject(error);
-    else this.#error = error;
+    else {
+      this.#error = error;
+      this.#changed();
+    }
     this.#pump();
   };
 }

@@ -77,6 +77,20 @@ export interface FileBackend {
   /** `Socket.sendall()` under the socket's current mode. */
   sendall(data: Uint8Array): Promise<void>;
   /**
+   * `Socket.send()` under the socket's current mode: sends what the socket
+   * accepts of `data` now (blocking: waits until it accepts some; timeout:
+   * until the deadline) and resolves how many bytes that was. Rejects
+   * `BlockingIOError` when it accepts nothing (non-blocking mode),
+   * `TimeoutError` in timeout mode. Optional: without it the file object
+   * writes with `sendall()` in every mode.
+   */
+  send?(data: Uint8Array): Promise<number>;
+  /**
+   * The socket's current timeout (`gettimeout()`): null when blocking, 0
+   * when non-blocking. Optional: read as null (blocking) when absent.
+   */
+  readonly timeout?: number | null;
+  /**
    * Tells the socket this file object is closed (Python 3's rule: the
    * connection stays open while a file object made by `makefile()` is open).
    */

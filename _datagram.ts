@@ -162,9 +162,29 @@ class Take extends Waiter<unknown> {
     readonly into: Uint8Array | null,
     /** Gives up with an empty result rather than an error (after `SHUT_RD`). */
     readonly eof: boolean,
+    grace: number,
   ) {
-    super(deadline, onExpire);
+    super(deadline, onExpire, grace);
   }
+}
+
+/**
+ * This process's UDP sockets, by family and port: a datagram sent over
+ * loopback to one of them is in its kernel buffer at once, where Python's
+ * non-blocking `recvfrom()` finds it, while Deno sees it only at its next
+ * poll of the network. So the sender tells the receiver a datagram is on
+ * its way (`expect()`), and a call there that may not wait waits for it
+ * (`INCOMING_GRACE_MS` at most) instead of raising `BlockingIOError`.
+ */
+const udpEnds = new Map<string, DatagramSocket>();
+const INCOMING_GRACE_MS = 20;
+
+function udpEndKey(addr: Deno.NetAddr): string {
+  return `${addr.hostname.includes(":") ? 6 : 4} ${addr.port}`;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host.startsWith("127.") || host === "::1" || host.startsWith("::ffff:127.");
 }
 
 /** A multicast group joined (or to be joined once the socket is bound). */
@@ -273,6 +293,58 @@ function intOption(value: number | Uint8Array): number {
   throw oserror(EINVAL);
 }
 
+/** `host` as `/proc/net/udp` or `udp6` shows a local address (hex, host order). */
+function procAddress(family: number, host: string): string {
+  const hex = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
+  if (family === AF_INET) {
+    return host.split(".").map(Number).reverse().map(hex).join("");
+  }
+  const [head, tail] = canonicalIPv6(host).split("::");
+  const front = head ? head.split(":") : [];
+  const back = tail ? tail.split(":") : [];
+  const full = tail === undefined
+    ? front
+    : [...front, ...Array(8 - front.length - back.length).fill("0"), ...back];
+  const bytes = full.flatMap((g) => {
+    const n = parseInt(g, 16);
+    return [n >> 8, n & 255];
+  });
+  let out = "";
+  for (let i = 0; i < 16; i += 4) out += bytes.slice(i, i + 4).reverse().map(hex).join("");
+  return out;
+}
+
+/**
+ * The kernel's count of datagrams it dropped for the socket bound to
+ * `addr` (full receive buffer), from the `drops` column of `/proc/net/udp`
+ * (`udp6`): 0 when pysocket may not read it (`--allow-read`), or when more
+ * than one socket shares the address (`SO_REUSEADDR`), so the count cannot
+ * be told apart.
+ */
+function kernelDrops(family: number, addr: Deno.NetAddr): number {
+  const path = family === AF_INET6 ? "/proc/net/udp6" : "/proc/net/udp";
+  if (!granted({ name: "read", path })) return 0;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch {
+    return 0;
+  }
+  let host = addr.hostname;
+  if (family === AF_INET6 && host.startsWith("[")) host = host.slice(1, -1);
+  const local = `${procAddress(family, host)}:${
+    addr.port.toString(16).toUpperCase().padStart(4, "0")
+  }`;
+  let drops = -1;
+  for (const line of text.split("\n")) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[1] !== local) continue;
+    if (drops >= 0) return 0; // shared: whose drops they are is unknown
+    drops = Number(fields[12]) || 0;
+  }
+  return Math.max(drops, 0);
+}
+
 /** Where a socket binds to, and with what. */
 export interface BindOptions {
   /** `SO_REUSEADDR` or `SO_REUSEPORT` was set. */
@@ -336,10 +408,36 @@ export class DatagramSocket {
   #optionOps: Promise<void> | null = null;
   #deferred: OSError | null = null;
 
-  constructor(family: number, alarm: Alarm) {
+  // Readiness: told when a datagram (or an error) is queued; while
+  // watched by select(), a receive stays posted and keeps Deno running.
+  #changed: () => void;
+  #watched = false;
+  /** Datagrams this process sent here over loopback and not yet received. */
+  #incoming = 0;
+  #endKey: string | null = null;
+
+  constructor(family: number, alarm: Alarm, changed: () => void = () => {}) {
     this.#family = family;
     this.#alarm = alarm;
     this.#room = family === AF_UNIX ? UNIX_ROOM : UDP_ROOM;
+    this.#changed = changed;
+  }
+
+  /** Whether a call would be served at once: a datagram or an error is queued, or `SHUT_RD`. */
+  get readable(): boolean {
+    return this.#head < this.#data.length || this.#error !== null || this.#deferred !== null ||
+      this.#shutRead;
+  }
+
+  /** A datagram from this process is on its way here (see `udpEnds`). */
+  expect(): void {
+    this.#incoming++;
+  }
+
+  /** Keep a receive posted (and Deno running) while `select` watches. */
+  set watched(on: boolean) {
+    this.#watched = on;
+    this.#pump();
   }
 
   /** Whether the socket has a local address (bound, or implicitly by a send). */
@@ -347,9 +445,15 @@ export class DatagramSocket {
     return this.#conn !== null;
   }
 
-  /** Datagrams dropped because the receive buffer was full. */
+  /**
+   * Datagrams dropped because a receive buffer was full: the kernel's (the
+   * `drops` column of `/proc/net/udp`, when pysocket may read it) and this
+   * engine's queue (`SO_RCVBUF`).
+   */
   get dropped(): number {
-    return this.#dropped;
+    const conn = this.#conn;
+    if (conn === null || this.#family === AF_UNIX) return this.#dropped;
+    return this.#dropped + kernelDrops(this.#family, conn.addr as Deno.NetAddr);
   }
 
   /** The most bytes of unread datagrams held (the socket's `SO_RCVBUF`). */
@@ -631,6 +735,9 @@ export class DatagramSocket {
         "Device or resource busy (pysocket: Deno cannot send on a unix datagram socket while a receive is pending on it)",
       );
     }
+    if (udpEnds.size !== 0 && addr.transport === "udp" && isLoopbackHost(addr.hostname)) {
+      udpEnds.get(udpEndKey(addr))?.expect();
+    }
     let sent: Promise<number>;
     if (this.#sending === 0 && this.#optionOps === null) {
       sent = conn.send(bytes, addr);
@@ -681,6 +788,7 @@ export class DatagramSocket {
   /** Fails waiting calls with `error` and lets go of the Deno socket. */
   async close(error: Error): Promise<void> {
     this.#closed = true;
+    if (this.#endKey !== null && udpEnds.get(this.#endKey) === this) udpEnds.delete(this.#endKey);
     for (const w of this.#waiters.splice(0)) w.reject(error);
     this.#data = [];
     this.#from = [];
@@ -721,6 +829,10 @@ export class DatagramSocket {
       throw fromDenoError(e);
     }
     this.#receiving = true;
+    if (target.transport !== "unix") {
+      this.#endKey = udpEndKey(this.#conn.addr as Deno.NetAddr);
+      udpEnds.set(this.#endKey, this);
+    }
     // Options set before the socket existed.
     for (const group of this.#groups.values()) this.#join(group);
     if (this.#ttl !== 1) this.#applyTTL();
@@ -795,9 +907,15 @@ export class DatagramSocket {
     // A call that may not wait (deadline 0) still waits one turn of the
     // event loop, so Deno can deliver what has arrived; then it gives up
     // with BlockingIOError, and the receive it posted stays the engine's.
-    const waiter = new Take(deadline, this.#expire, peek, kind, size, into, eof);
+    const grace = deadline === 0 && !eof && this.#incoming > 0 ? INCOMING_GRACE_MS : 0;
+    const waiter = new Take(deadline, this.#expire, peek, kind, size, into, eof, grace);
     this.#waiters.push(waiter);
-    if (deadline !== Infinity) this.#alarm.watch(waiter);
+    if (eof) {
+      // A timer turn, not an immediate: the network must be polled once.
+      const timer = setTimeout(() => waiter.expire(), 0);
+      const clear = () => clearTimeout(timer);
+      waiter.promise.then(clear, clear);
+    } else if (deadline !== Infinity) this.#alarm.watch(waiter);
     this.#pump();
     return waiter.promise;
   }
@@ -875,7 +993,7 @@ export class DatagramSocket {
    * socket only while a call waits.
    */
   #pump(): void {
-    if (this.#family !== AF_UNIX || this.#waiters.length > 0) this.#post();
+    if (this.#family !== AF_UNIX || this.#waiters.length > 0 || this.#watched) this.#post();
     this.#ref();
   }
 
@@ -883,7 +1001,7 @@ export class DatagramSocket {
   #pumpSoon = (): void => this.#pump();
 
   #ref(): void {
-    const want = this.#waiters.length > 0;
+    const want = this.#waiters.length > 0 || this.#watched;
     const conn = this.#conn;
     if (want === this.#reffed || conn === null) return;
     this.#reffed = want;
@@ -901,6 +1019,7 @@ export class DatagramSocket {
   #onReceive = ([data, from]: [Uint8Array, Deno.Addr]): void => {
     this.#pending = null;
     if (this.#closed) return;
+    if (this.#incoming > 0) this.#incoming--;
     if (this.#filtered && !this.#accepts(from)) {
       // Not for this socket (connected UDP, IPV6_V6ONLY): as if never sent here.
     } else if (this.#waiters.length > 0 && !this.#waiters[0].peek) {
@@ -923,6 +1042,7 @@ export class DatagramSocket {
         this.#data.push(this.#keep(data));
         this.#from.push(from);
         this.#serve();
+        this.#changed();
       }
     }
     // Post the next receive after the calls just served have run on: a
@@ -943,7 +1063,10 @@ export class DatagramSocket {
     const error = fromDenoError(e);
     const waiter = this.#waiters.shift();
     if (waiter) waiter.reject(error);
-    else this.#error = error;
+    else {
+      this.#error = error;
+      this.#changed();
+    }
     this.#pump();
   };
 

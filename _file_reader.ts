@@ -33,6 +33,7 @@ import type { FileBackend, ReceiveView } from "./_backend.ts";
 import {
   advanceCodePoints,
   type Codec,
+  codecName,
   codePoints,
   decode,
   type Decoded,
@@ -41,6 +42,7 @@ import {
   findLineEnd,
   MapKind,
   type Newline,
+  readBOM,
   tableOf,
   translateNewlines,
   UnicodeDecodeError,
@@ -385,6 +387,8 @@ export class TextReader {
   /** For encodings `TextDecoder` decodes (read ahead; see `#fill()`). */
   #decoder: TextDecoder | null = null;
   #stripBOM: boolean;
+  /** A byte order mark still to be read (`utf-16`, `utf-32`, `utf-8-sig`). */
+  #bom: Encoding["bom"];
   #queue = new Queue();
 
   /** Decoded text; `#text[#pos..]` is not yet returned. */
@@ -438,6 +442,7 @@ export class TextReader {
     this.#translate = newline === null;
     this.#ending = newline === null || newline === "" ? "\n" : newline;
     this.#stripBOM = encoding.stripBOM;
+    this.#bom = encoding.bom;
     if (encoding.codec === null) this.#decoder = this.#newDecoder(encoding.label);
   }
 
@@ -522,7 +527,19 @@ export class TextReader {
     // Lines are consumed with skip(), which does not read on: now it may.
     src.consume(0);
     // Decoded (copied), never handed out: the socket may reuse its storage.
-    const v = src.transientView();
+    let v = src.transientView();
+    if (this.#bom !== null) {
+      // Nothing is decoded before the byte order mark is read: it says how.
+      const found = readBOM(this.#bom, v, final);
+      if (found === null) return v;
+      this.#bom = null;
+      this.#codec = found.codec;
+      this.#name = codecName(found.codec);
+      if (found.skip > 0) {
+        src.skip(found.skip);
+        v = src.transientView();
+      }
+    }
     if (this.#decoder !== null) {
       this.#decodeAhead(v, final);
       return v;

@@ -9,6 +9,8 @@
  * @module
  */
 
+import { loneSurrogate, pyRepr, surrogateError } from "./_pytype.ts";
+
 /** Python's name for the type of a JavaScript value, for error messages. */
 export function pyTypeName(value: unknown): string {
   if (value === null || value === undefined) return "NoneType";
@@ -99,6 +101,8 @@ export function toStr(value: unknown, fn: string, position: number): string {
       `${fn}() argument ${position} must be str, not ${shortTypeName(value)}`,
     );
   }
+  const error = surrogateError(value);
+  if (error !== null) throw error;
   if (value.includes("\0")) throw new RangeError("embedded null character");
   return value;
 }
@@ -135,6 +139,8 @@ export function idnaEncode(host: string): string {
       `encoding with 'idna' codec failed (UnicodeError: ${why})`,
     );
   if (host === "") return host;
+  const bad = loneSurrogate(host);
+  if (bad >= 0) throw fail(`Invalid character ${pyRepr(Array.from(host)[bad])}`);
   // deno-lint-ignore no-control-regex
   if (!/^[\x00-\x7f]*$/.test(host)) {
     let ascii: string;

@@ -296,6 +296,28 @@ export function interfaceIndex(name: string): number {
   return knownInterfaces().get(name) ?? 0;
 }
 
+/**
+ * `if_nameindex()`: every interface as `[index, name]`, by index. From
+ * `/sys/class/net` (with `--allow-all`), else from the interface list.
+ */
+export function interfaceList(): [number, string][] {
+  const found = new Map<string, number>();
+  try {
+    const path = "/sys/class/net";
+    if (Deno.permissions.querySync({ name: "read", path }).state === "granted") {
+      for (const entry of Deno.readDirSync(path)) {
+        const index = interfaceIndex(entry.name);
+        if (index > 0) found.set(entry.name, index);
+      }
+    }
+  } catch {
+    // No /sys: the interface list below.
+  }
+  for (const [name, index] of knownInterfaces()) if (!found.has(name)) found.set(name, index);
+  return [...found].map(([name, index]): [number, string] => [index, name])
+    .sort((a, b) => a[0] - b[0]);
+}
+
 /** `if_indextoname(index)`: the interface's name, or null. */
 export function interfaceName(index: number): string | null {
   try {

@@ -31,6 +31,12 @@ const LARGEST_READ = 64 * 1024;
 /** Largest blocks no longer in use, shared by every socket. */
 const freeBlocks: Uint8Array<ArrayBuffer>[] = [];
 const MAX_FREE_BLOCKS = 8;
+/**
+ * How long a call that may not wait waits for bytes this process has just
+ * sent it over loopback (see `expect()`): they are read at Deno's next poll
+ * of the network, well within this; it only bounds a miscount.
+ */
+const INCOMING_GRACE_MS = 20;
 /** Below this much room at a block's tail, a read moves to a fresh block. */
 const SMALLEST_READ = 1024;
 
@@ -47,8 +53,9 @@ class Take<T> extends Waiter<T> {
     readonly direct: Uint8Array | null,
     /** What the direct read's count becomes. */
     readonly fromCount: ((n: number) => T) | null,
+    grace: number,
   ) {
-    super(deadline, onExpire);
+    super(deadline, onExpire, grace);
   }
 }
 
@@ -74,11 +81,21 @@ export class ReceiveBuffer {
   #warm = false;
   /** A reader that returned bytes it has not consumed yet (see `defer()`). */
   #lazy: { settle(): void } | null = null;
+  /** Told of every change a reader could see (bytes, end of stream, error). */
+  #changed: () => void;
+  /** A read error was seen: the connection is broken (sticky). */
+  #broken = false;
+  /** After `SHUT_RD`: calls no longer wait once the reads posted then had their turn. */
+  #readShut: "no" | "settling" | "yes" = "no";
+  #shutTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes this process wrote to the peer end that have not been read here yet. */
+  #incoming = 0;
 
-  constructor(source: Reader, limit: number, alarm: Alarm) {
+  constructor(source: Reader, limit: number, alarm: Alarm, changed: () => void = () => {}) {
     this.#source = source;
     this.#limit = limit;
     this.#alarm = alarm;
+    this.#changed = changed;
   }
 
   /** Bytes buffered and not yet taken. */
@@ -97,6 +114,42 @@ export class ReceiveBuffer {
     this.#pump();
   }
 
+  /**
+   * Whether a call would be served at once: bytes buffered, end of stream
+   * (or `SHUT_RD`), or an error to report. What `select()` calls readable.
+   */
+  get readable(): boolean {
+    this.#settle();
+    return this.#end > this.#start || this.#eof || this.#error !== null ||
+      this.#readShut === "yes";
+  }
+
+  /** Whether the stream has ended (the peer's FIN, `SHUT_RD`, or after an error). */
+  get ended(): boolean {
+    return this.#eof || this.#readShut !== "no" || this.#broken;
+  }
+
+  /** An error that the next call will report (a reset), if any. */
+  get pendingError(): Error | null {
+    return this.#error;
+  }
+
+  /**
+   * The peer end is this process's, and it just wrote `n` bytes: they are
+   * in the kernel, on their way. A call that may not wait then waits for
+   * them (up to `INCOMING_GRACE_MS`) instead of answering `BlockingIOError`
+   * before Deno has polled the network, as Python, reading the kernel's
+   * buffer, would have them.
+   */
+  expect(n: number): void {
+    this.#incoming += n;
+  }
+
+  /** Whether a read failed (a reset): the connection is broken for good. */
+  get broken(): boolean {
+    return this.#broken;
+  }
+
   /** True once the stream ended and every byte was taken. */
   get drained(): boolean {
     this.#settle();
@@ -104,10 +157,11 @@ export class ReceiveBuffer {
   }
 
   /**
-   * Whether to keep a read posted while nobody waits: on in timeout and
-   * non-blocking modes, so data that arrives is here for a call that may not
-   * wait; off in blocking mode, where the next call reads for itself (into
-   * its own buffer when it can) and an idle connection holds no buffer.
+   * Whether to keep a read posted while nobody waits: on in non-blocking
+   * mode, so data that arrives is here for a call that may not wait, and
+   * while `select` watches; off otherwise, where the next call reads for
+   * itself (into its own buffer when it can) and an idle connection that
+   * never read holds no buffer.
    */
   set prefetch(on: boolean) {
     this.#prefetch = on;
@@ -180,7 +234,10 @@ export class ReceiveBuffer {
     this.#warm = direct === null;
     if (this.#waiters.length === 0) {
       const error = this.#error;
-      if (this.available >= need || this.#eof || (error && this.available > 0)) {
+      if (
+        this.available >= need || this.#eof || (error && this.available > 0) ||
+        this.#readShut === "yes"
+      ) {
         const result = take();
         this.#pump();
         return Promise.resolve(result);
@@ -198,6 +255,7 @@ export class ReceiveBuffer {
       take,
       deadline === Infinity ? direct : null,
       fromCount,
+      deadline === 0 && this.#incoming > 0 ? INCOMING_GRACE_MS : 0,
     );
     this.#waiters.push(waiter as Take<unknown>);
     this.#alarm.watch(waiter);
@@ -205,15 +263,32 @@ export class ReceiveBuffer {
     return waiter.promise;
   }
 
-  /** Ends the read side (SHUT_RD): what is buffered can still be taken. */
+  /**
+   * Ends the read side (`SHUT_RD`) as Linux does: nothing is thrown away.
+   * Bytes buffered, and bytes that reached the kernel before (a read is
+   * posted and given a full turn of the event loop, which polls the
+   * network), are still handed out, and so are bytes that arrive later;
+   * but a call no longer waits: with nothing buffered it gets end of
+   * stream.
+   */
   shutdown(): void {
-    this.#eof = true;
-    this.#serve();
+    if (this.#readShut !== "no") return;
+    this.#readShut = "settling";
+    this.#pump();
+    // A timer turn, not an immediate: the network must be polled once.
+    this.#shutTimer = setTimeout(() => {
+      this.#shutTimer = undefined;
+      this.#readShut = "yes";
+      this.#serve();
+      this.#changed();
+    }, 0);
+    this.#changed();
   }
 
   /** Fails every waiting call with `reason()`; reads no more. Returns the pending read, if any. */
   close(reason: () => Error): Promise<void> | null {
     this.#closed = true;
+    if (this.#shutTimer !== undefined) clearTimeout(this.#shutTimer);
     const waiters = this.#waiters;
     if (waiters.length > 0) {
       this.#waiters = [];
@@ -236,7 +311,11 @@ export class ReceiveBuffer {
     if (this.#pending || this.#eof || this.#error || this.#closed) return;
     const head = this.#waiters[0];
     const available = this.available;
-    if (head !== undefined) {
+    if (this.#readShut !== "no") {
+      // After SHUT_RD, keep reading what the peer still sends (Linux keeps it).
+      const room = this.#limit - available;
+      if (room > 0) this.#blockRead(room);
+    } else if (head !== undefined) {
       if (head.direct !== null && available === 0) return this.#directRead(head);
       const room = Math.max(this.#limit, head.need) - available;
       if (room > 0) this.#blockRead(room);
@@ -288,12 +367,15 @@ export class ReceiveBuffer {
     if (this.#closed) return;
     if (n === null) {
       this.#eof = true;
+      this.#incoming = 0;
     } else {
       this.#end += n;
+      this.#incoming = this.#incoming > n ? this.#incoming - n : 0;
       // A read that filled its room suggests a busy stream: grow the blocks.
       if (n === this.#want && this.#blockSize < LARGEST_BLOCK) this.#blockSize *= 2;
     }
     this.#serve();
+    this.#changed();
   };
 
   #directRead(head: Take<unknown>): void {
@@ -301,10 +383,12 @@ export class ReceiveBuffer {
       this.#pending = null;
       if (this.#closed) return;
       if (n === null) this.#eof = true;
+      this.#incoming = n !== null && this.#incoming > n ? this.#incoming - n : 0;
       const i = this.#waiters.indexOf(head);
       if (i >= 0) this.#waiters.splice(i, 1);
       head.resolve(head.fromCount!(n ?? 0));
       this.#serve();
+      this.#changed();
     }, this.#onError);
   }
 
@@ -312,7 +396,10 @@ export class ReceiveBuffer {
     this.#pending = null;
     if (this.#closed) return;
     this.#error = fromDenoError(e);
+    this.#broken = true;
+    this.#incoming = 0;
     this.#serve();
+    this.#changed();
   };
 
   /** Serves waiting calls in order while they can be served; reads on. */
@@ -322,7 +409,10 @@ export class ReceiveBuffer {
     while (waiters.length > 0) {
       const w = waiters[0];
       const available = this.available;
-      if (available >= w.need || this.#eof || (this.#error && available > 0)) {
+      if (
+        available >= w.need || this.#eof || (this.#error && available > 0) ||
+        this.#readShut === "yes"
+      ) {
         waiters.shift();
         let result: unknown;
         try {

@@ -26,6 +26,13 @@ const CLOSED = new Error("closed");
 
 /** Size of the slabs that queued copies are written into. */
 const SLAB = 64 * 1024;
+/**
+ * A copy this small that finds the queue empty gets a buffer of its own
+ * size: it is written at once, so a slab would only carry it. A thousand
+ * sockets each answering with a few bytes would otherwise each take a
+ * 64 KiB slab per reply, more than the pool holds.
+ */
+const SMALL_COPY = 4096;
 /** Free slabs, shared by every socket so an idle one keeps none. */
 const freeSlabs: Uint8Array[] = [];
 const MAX_FREE_SLABS = 32;
@@ -59,11 +66,24 @@ export class SendQueue {
   // bytes in between (a woken waiter resumes only after other callbacks).
   #turnHeld = false;
   #turns: Waiter<void>[] = [];
+  /** Set by `close()`: callers are refused, what was accepted still goes out. */
+  #closedError: Error | null = null;
+  /** Bytes written since the connection began. */
+  #written = 0;
+  /** Told when room frees up or writing fails. */
+  #changed: () => void;
+  /**
+   * Told how many bytes each write put on the wire, when the peer end is
+   * this process's (a loopback connection it also holds): see
+   * `ReceiveBuffer.expect()`.
+   */
+  wrote: ((n: number) => void) | null = null;
 
-  constructor(sink: Writer, limit: number, alarm: Alarm) {
+  constructor(sink: Writer, limit: number, alarm: Alarm, changed: () => void = () => {}) {
     this.#sink = sink;
     this.#limit = limit;
     this.#alarm = alarm;
+    this.#changed = changed;
   }
 
   /** Unsent bytes that the queue holds. */
@@ -71,9 +91,24 @@ export class SendQueue {
     return this.#queued;
   }
 
+  /** The most unsent bytes it holds (the socket's `SO_SNDBUF`). */
+  get limit(): number {
+    return this.#limit;
+  }
+
   set limit(bytes: number) {
     this.#limit = bytes;
     this.#wakeRoomWaiters();
+  }
+
+  /** Whether a call that may not wait could queue bytes now. What `select()` calls writable. */
+  get writable(): boolean {
+    return this.#queued < this.#limit && this.#error === null && this.#closedError === null;
+  }
+
+  /** Bytes written to the connection so far (progress of a lingering close). */
+  get written(): number {
+    return this.#written;
   }
 
   /** Whether a write is under way. */
@@ -105,6 +140,7 @@ export class SendQueue {
 
   async #sendAll(data: Uint8Array, deadline: number): Promise<void> {
     if (this.#error) throw this.#error;
+    if (this.#closedError) throw this.#closedError;
     if (deadline === Infinity) {
       if (data.length === 0) return;
       if (!this.#enter()) await this.#waitTurn(deadline);
@@ -143,6 +179,7 @@ export class SendQueue {
    */
   async send(data: Uint8Array, deadline: number): Promise<number> {
     if (this.#error) throw this.#error;
+    if (this.#closedError) throw this.#closedError;
     if (data.length === 0) return 0;
     if (!this.#enter()) await this.#waitTurn(deadline);
     try {
@@ -169,6 +206,7 @@ export class SendQueue {
   /** Waits for the turn to queue bytes (`BlockingIOError` if `deadline` is 0). */
   async #waitTurn(deadline: number): Promise<void> {
     if (deadline === 0) throw wouldBlock();
+    if (this.#closedError) throw this.#closedError;
     const waiter = new Waiter<void>(deadline, (w: Timed) => {
       const i = this.#turns.indexOf(w as Waiter<void>);
       if (i >= 0) this.#turns.splice(i, 1);
@@ -195,12 +233,26 @@ export class SendQueue {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Fails waiting calls with `reason()`, drops what is unsent; returns the pending write. */
-  close(reason: () => Error): Promise<void> | null {
-    const waiting = this.#chunks.length > 0 || this.#roomWaiters.length > 0 ||
-      this.#turns.length > 0;
-    this.#fail(waiting ? reason() : CLOSED);
-    return this.#writing;
+  /**
+   * Closes the queue to callers, as `close()` closes a descriptor: calls
+   * waiting for room or for their turn fail with `reason()`, and later
+   * calls too; what the queue already accepted is still written, as the
+   * kernel delivers its send buffer after `close()`. Resolves once that is
+   * written, or writing failed (see `abort()`).
+   */
+  close(reason: () => Error): Promise<void> {
+    if (this.#closedError === null) {
+      const waiting = this.#roomWaiters.length > 0 || this.#turns.length > 0;
+      this.#closedError = waiting ? reason() : CLOSED;
+      this.#rejectWaiters(this.#closedError);
+    }
+    return this.flushed();
+  }
+
+  /** Drops what is unsent (a close that stopped lingering); lenders fail with `reason`. */
+  abort(reason: Error): void {
+    this.#fail(reason);
+    this.#wakeIdle();
   }
 
   /** Writes `data` in full, the queue being idle: no chunk, no waiter. */
@@ -213,7 +265,12 @@ export class SendQueue {
   async #writeAll(data: Uint8Array): Promise<void> {
     try {
       let offset = 0;
-      while (offset < data.length) offset += await this.#sink.write(data.subarray(offset));
+      while (offset < data.length) {
+        const n = await this.#sink.write(data.subarray(offset));
+        offset += n;
+        this.#written += n;
+        this.wrote?.(n);
+      }
     } catch (e) {
       this.#fail(fromDenoError(e));
       throw this.#error;
@@ -221,6 +278,7 @@ export class SendQueue {
       this.#writing = null;
       if (this.#chunks.length > 0) this.#kick();
       else this.#wakeIdle();
+      this.#changed();
     }
   }
 
@@ -238,14 +296,17 @@ export class SendQueue {
     return lender.promise;
   }
 
-  /** Copies `data` into slabs at the end of the queue (no allocation per call). */
+  /** Copies `data` into slabs at the end of the queue (small sends: see `SMALL_COPY`). */
   #enqueueCopy(data: Uint8Array): void {
     let offset = 0;
     while (offset < data.length) {
       let tail = this.#chunks.at(-1);
       if (tail === undefined || tail.lender !== null || tail.end === tail.data.length) {
+        const rest = data.length - offset;
         tail = {
-          data: freeSlabs.pop() ?? new Uint8Array(SLAB),
+          data: tail === undefined && rest <= SMALL_COPY
+            ? new Uint8Array(rest)
+            : freeSlabs.pop() ?? new Uint8Array(SLAB),
           offset: 0,
           end: 0,
           lender: null,
@@ -254,7 +315,7 @@ export class SendQueue {
         this.#chunks.push(tail);
       }
       const n = Math.min(data.length - offset, tail.data.length - tail.end);
-      tail.data.set(data.subarray(offset, offset + n), tail.end);
+      tail.data.set(n === data.length ? data : data.subarray(offset, offset + n), tail.end);
       tail.end += n;
       offset += n;
     }
@@ -263,6 +324,7 @@ export class SendQueue {
   }
 
   #waitForRoom(deadline: number): Promise<void> {
+    if (this.#closedError) return Promise.reject(this.#closedError);
     const waiter = new Waiter<void>(deadline, (w: Timed) => {
       const i = this.#roomWaiters.indexOf(w as Waiter<void>);
       if (i >= 0) this.#roomWaiters.splice(i, 1);
@@ -292,7 +354,10 @@ export class SendQueue {
           const n = await this.#sink.write(chunk.data.subarray(chunk.offset, chunk.end));
           chunk.offset += n;
           this.#queued -= n;
+          this.#written += n;
+          this.wrote?.(n);
           this.#wakeRoomWaiters();
+          this.#changed();
         } while (!chunk.once && chunk.offset < chunk.end);
       } catch (e) {
         this.#fail(fromDenoError(e));
@@ -301,7 +366,9 @@ export class SendQueue {
       chunks.shift();
       if (chunk.once) this.#queued -= chunk.end - chunk.offset;
       if (chunk.lender !== null) chunk.lender.resolve(chunk.offset);
-      else if (freeSlabs.length < MAX_FREE_SLABS) freeSlabs.push(chunk.data);
+      else if (chunk.data.length === SLAB && freeSlabs.length < MAX_FREE_SLABS) {
+        freeSlabs.push(chunk.data);
+      }
     }
     this.#writing = null;
     this.#wakeIdle();
@@ -312,11 +379,16 @@ export class SendQueue {
     const chunks = this.#chunks.splice(0);
     this.#queued = 0;
     for (const chunk of chunks) chunk.lender?.reject(this.#error);
+    this.#rejectWaiters(this.#error);
+    this.#changed();
+  }
+
+  #rejectWaiters(error: Error): void {
     const waiters = this.#roomWaiters;
     this.#roomWaiters = [];
-    for (const w of waiters) w.reject(this.#error);
+    for (const w of waiters) w.reject(error);
     const turns = this.#turns;
     this.#turns = [];
-    for (const w of turns) w.reject(this.#error);
+    for (const w of turns) w.reject(error);
   }
 }

@@ -17,8 +17,39 @@
 /** Python's error handlers that text mode supports. */
 export type Errors = "strict" | "replace" | "ignore";
 
-/** The codecs decoded and encoded here, by Python's name in messages. */
-export type Codec = "utf-8" | "ascii" | "latin-1";
+/** The codecs decoded and encoded here, by Python's names. */
+export type Codec =
+  | "utf-8"
+  | "ascii"
+  | "latin-1"
+  | "cp1252"
+  | "utf-16-le"
+  | "utf-16-be"
+  | "utf-32-le"
+  | "utf-32-be";
+
+/**
+ * Like Python's `UnicodeError`, the base of `UnicodeDecodeError` and
+ * `UnicodeEncodeError`; raised as such for a `utf-16` or `utf-32` stream
+ * that does not start with a byte order mark (`UTF-16 stream does not start
+ * with BOM`). Python's `UnicodeError` is a `ValueError`, which this module
+ * maps to `RangeError`.
+ *
+ * @example A stream without a byte order mark
+ * ```ts
+ * import { UnicodeError } from "./file_object.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const e = new UnicodeError("UTF-16 stream does not start with BOM");
+ * assert.ok(e instanceof RangeError);
+ * assert.equal(e.name, "UnicodeError");
+ * ```
+ */
+export class UnicodeError extends RangeError {
+  static {
+    this.prototype.name = "UnicodeError";
+  }
+}
 
 /**
  * Like Python's `UnicodeDecodeError`: bytes that are invalid in the file
@@ -35,7 +66,7 @@ export type Codec = "utf-8" | "ascii" | "latin-1";
  * assert.ok(e instanceof RangeError);
  * ```
  */
-export class UnicodeDecodeError extends RangeError {
+export class UnicodeDecodeError extends UnicodeError {
   /** The codec's name, as Python spells it (`"utf-8"`). */
   readonly encoding: string;
   /** The bytes being decoded: from the start of the line being read. */
@@ -94,7 +125,7 @@ export class UnicodeDecodeError extends RangeError {
  * );
  * ```
  */
-export class UnicodeEncodeError extends RangeError {
+export class UnicodeEncodeError extends UnicodeError {
   /** The codec's name, as Python spells it. */
   readonly encoding: string;
   /** The text being encoded. */
@@ -153,7 +184,7 @@ function hex2(n: number): string {
 
 /** What an encoding name resolves to. */
 export interface Encoding {
-  /** The name used in error messages. */
+  /** The name used in error messages of the decoder (Python's codec name). */
   name: string;
   /** One of the codecs implemented here, or null for a `TextDecoder` one. */
   codec: Codec | null;
@@ -161,42 +192,87 @@ export interface Encoding {
   label: string;
   /** For `TextDecoder` encodings: whether to strip a byte order mark. */
   stripBOM: boolean;
+  /**
+   * Python's codecs that start with a byte order mark: read, it picks the
+   * byte order (`utf-16`, `utf-32`) or is dropped (`utf-8-sig`); written,
+   * it goes first. Null for the others.
+   */
+  bom: "utf-16" | "utf-32" | "utf-8-sig" | null;
 }
 
-// Python's aliases (encodings/aliases.py), normalized by `normalize()`.
-const CODECS: Record<string, Codec> = {
-  utf8: "utf-8",
-  u8: "utf-8",
-  utf: "utf-8",
+type Named = Codec | "utf-16" | "utf-32" | "utf-8-sig";
+
+// Python's names (encodings/aliases.py and module names) for the codecs
+// implemented here, as `normalize()` leaves them.
+const CODECS: Record<string, Named> = {
+  1252: "cp1252",
+  646: "ascii",
+  8859: "latin-1",
+  "ansi_x3.4_1968": "ascii",
+  "ansi_x3.4_1986": "ascii",
+  "ansi_x3_4_1968": "ascii",
+  ascii: "ascii",
+  cp1252: "cp1252",
+  cp367: "ascii",
   cp65001: "utf-8",
+  cp819: "latin-1",
+  csascii: "ascii",
+  csisolatin1: "latin-1",
+  ibm367: "ascii",
+  ibm819: "latin-1",
+  "iso646_us": "ascii",
+  iso8859: "latin-1",
+  "iso8859_1": "latin-1",
+  "iso_646.irv_1991": "ascii",
+  "iso_8859_1": "latin-1",
+  "iso_8859_1_1987": "latin-1",
+  "iso_ir_100": "latin-1",
+  "iso_ir_6": "ascii",
+  l1: "latin-1",
+  latin: "latin-1",
+  latin1: "latin-1",
+  "latin_1": "latin-1",
   // io.text_encoding() gives "locale": UTF-8 on the platforms Deno runs on.
   locale: "utf-8",
-  ascii: "ascii",
-  usascii: "ascii",
+  u16: "utf-16",
+  u32: "utf-32",
+  u8: "utf-8",
+  unicodebigunmarked: "utf-16-be",
+  unicodelittleunmarked: "utf-16-le",
   us: "ascii",
-  646: "ascii",
-  ansix341968: "ascii",
-  ansix341986: "ascii",
-  cp367: "ascii",
-  csascii: "ascii",
-  ibm367: "ascii",
-  iso646us: "ascii",
-  iso646irv1991: "ascii",
-  isoir6: "ascii",
-  latin1: "latin-1",
-  latin: "latin-1",
-  l1: "latin-1",
-  iso88591: "latin-1",
-  iso885911987: "latin-1",
-  8859: "latin-1",
-  cp819: "latin-1",
-  ibm819: "latin-1",
-  isoir100: "latin-1",
-  csisolatin1: "latin-1",
+  "us_ascii": "ascii",
+  utf: "utf-8",
+  utf16: "utf-16",
+  utf32: "utf-32",
+  utf8: "utf-8",
+  "utf8_ucs2": "utf-8",
+  "utf8_ucs4": "utf-8",
+  "utf_16": "utf-16",
+  "utf_16_be": "utf-16-be",
+  "utf_16_le": "utf-16-le",
+  "utf_16be": "utf-16-be",
+  "utf_16le": "utf-16-le",
+  "utf_32": "utf-32",
+  "utf_32_be": "utf-32-be",
+  "utf_32_le": "utf-32-le",
+  "utf_32be": "utf-32-be",
+  "utf_32le": "utf-32-le",
+  "utf_8": "utf-8",
+  "utf_8_sig": "utf-8-sig",
+  "windows_1252": "cp1252",
 };
 
+/**
+ * Python's `encodings.normalize_encoding()` after lower-casing: runs of
+ * characters other than ASCII letters, digits and `.` become one `_`.
+ */
 function normalize(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]/g, "");
+  return name.toLowerCase().replace(/[^a-z0-9.]+/g, "_").replace(/^_+|_+$/g, "");
+}
+
+/** The name of `codec` in its decoding errors (Python's `cp1252` says "charmap"). */
+export function codecName(codec: Codec): string {
+  return codec === "cp1252" ? "charmap" : codec;
 }
 
 /**
@@ -207,24 +283,31 @@ function normalize(name: string): string {
  */
 export function lookupEncoding(name: string): Encoding {
   const key = normalize(name);
-  const codec = CODECS[key];
-  if (codec !== undefined) return { name: codec, codec, label: codec, stripBOM: false };
-  if (key === "utf8sig") return { name: "utf-8-sig", codec: null, label: "utf-8", stripBOM: true };
-  // Python spells some names differently ("euc_jp", "utf_16_le").
+  const named = CODECS[key] ?? CODECS[key.replaceAll(".", "_")];
+  if (named !== undefined) {
+    if (named === "utf-16" || named === "utf-32" || named === "utf-8-sig") {
+      // The byte order is known once the mark is read; until then, Python's
+      // native one (little-endian on every platform Deno runs on).
+      const codec = named === "utf-16" ? "utf-16-le" : named === "utf-32" ? "utf-32-le" : "utf-8";
+      return { name: codecName(codec), codec, label: codec, stripBOM: false, bom: named };
+    }
+    return { name: codecName(named), codec: named, label: named, stripBOM: false, bom: null };
+  }
+  // Other encodings: read with TextDecoder (Python spells some names
+  // differently: "euc_jp", "shift_jis").
   const label = textDecoderLabel(name) ?? textDecoderLabel(name.replace(/_/g, "-")) ??
     textDecoderLabel(LABELS[key] ?? "");
-  if (label === null) throw new RangeError(`unknown encoding: ${name}`);
-  // WHATWG folds "latin1" and "ascii" into windows-1252; those were caught
-  // above. Python strips the byte order mark of utf-16 streams.
-  return { name: label, codec: null, label, stripBOM: true };
+  // Python's names for the WHATWG encodings implemented here are all above;
+  // WHATWG's other labels for them ("unicodefffe", "x-cp1252", "iso88591")
+  // are not Python's.
+  if (label === null || WHATWG_DONE.has(label)) throw new RangeError(`unknown encoding: ${name}`);
+  return { name: label, codec: null, label, stripBOM: true, bom: null };
 }
+
+const WHATWG_DONE = new Set(["utf-8", "utf-16le", "utf-16be", "windows-1252"]);
 
 // Python names whose WHATWG label is not the name with "_" as "-".
 const LABELS: Record<string, string> = {
-  utf16le: "utf-16le",
-  utf16be: "utf-16be",
-  utf16: "utf-16le",
-  cp1252: "windows-1252",
   sjis: "shift_jis",
   eucjp: "euc-jp",
   euckr: "euc-kr",
@@ -237,6 +320,45 @@ function textDecoderLabel(name: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * What the byte order mark at the start of a stream says: how many bytes it
+ * takes and the codec for the rest; null while too few bytes have arrived
+ * to tell (not `final`). Throws Python's `UnicodeError` for a `utf-16` or
+ * `utf-32` stream without one, as Python's incremental decoders do.
+ */
+export function readBOM(
+  bom: "utf-16" | "utf-32" | "utf-8-sig",
+  bytes: Uint8Array,
+  final: boolean,
+): { skip: number; codec: Codec } | null {
+  const n = bytes.length;
+  if (bom === "utf-8-sig") {
+    const prefix = n === 0 || (bytes[0] === 0xef && (n < 2 || bytes[1] === 0xbb));
+    if (n < 3 && prefix) {
+      // Python drops a partial mark at the very end of the stream.
+      return final ? { skip: n, codec: "utf-8" } : null;
+    }
+    const skip = n >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+    return { skip, codec: "utf-8" };
+  }
+  const size = bom === "utf-16" ? 2 : 4;
+  if (n < size) {
+    return final ? { skip: 0, codec: bom === "utf-16" ? "utf-16-le" : "utf-32-le" } : null;
+  }
+  const b0 = bytes[0], b1 = bytes[1];
+  if (size === 2) {
+    if (b0 === 0xff && b1 === 0xfe) return { skip: 2, codec: "utf-16-le" };
+    if (b0 === 0xfe && b1 === 0xff) return { skip: 2, codec: "utf-16-be" };
+  } else {
+    const b2 = bytes[2], b3 = bytes[3];
+    if (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) return { skip: 4, codec: "utf-32-le" };
+    if (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) return { skip: 4, codec: "utf-32-be" };
+  }
+  throw new UnicodeError(
+    `${bom === "utf-16" ? "UTF-16" : "UTF-32"} stream does not start with BOM`,
+  );
 }
 
 const ERRORS = new Set(["strict", "replace", "ignore"]);
@@ -338,6 +460,9 @@ export function decode(
   end: number,
   final: boolean,
 ): Decoded {
+  if (codec !== "utf-8" && codec !== "ascii" && codec !== "latin-1") {
+    return decodeUnits(codec, errors, bytes, start, end, final);
+  }
   if (codec === "utf-8") {
     const stop = final ? end : utf8CompleteEnd(bytes, start, end);
     if (stop === start) return EMPTY;
@@ -531,6 +656,173 @@ function decodeSlow(
   };
 }
 
+// Python's cp1252 for bytes 0x80-0x9f (-1: undefined); the rest are latin-1.
+const CP1252 = [
+  0x20ac,
+  -1,
+  0x201a,
+  0x192,
+  0x201e,
+  0x2026,
+  0x2020,
+  0x2021,
+  0x2c6,
+  0x2030,
+  0x160,
+  0x2039,
+  0x152,
+  -1,
+  0x17d,
+  -1,
+  -1,
+  0x2018,
+  0x2019,
+  0x201c,
+  0x201d,
+  0x2022,
+  0x2013,
+  0x2014,
+  0x2dc,
+  0x2122,
+  0x161,
+  0x203a,
+  0x153,
+  -1,
+  0x17e,
+  0x178,
+];
+const CP1252_ENCODE = new Map<number, number>();
+for (let i = 0; i < 256; i++) {
+  const c = i >= 0x80 && i < 0xa0 ? CP1252[i - 0x80] : i;
+  if (c !== -1) CP1252_ENCODE.set(c, i);
+}
+
+/**
+ * Decodes the codecs of fixed-size units (utf-16, utf-32) and cp1252 with
+ * Python's rules, reasons and error handlers (CPython's
+ * `PyUnicode_DecodeUTF16Stateful`, `PyUnicode_DecodeUTF32Stateful`, the
+ * charmap codec). The result maps characters to bytes with a `TABLE`.
+ */
+function decodeUnits(
+  codec: Codec,
+  errors: Errors,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  final: boolean,
+): Decoded {
+  const units: number[] = [];
+  const offsets: number[] = [];
+  let last = 0;
+  let p = start;
+  const size = codec === "cp1252" ? 1 : codec === "utf-16-le" || codec === "utf-16-be" ? 2 : 4;
+  const le = codec === "utf-16-le" || codec === "utf-32-le";
+  const u16 = (i: number) => le ? bytes[i] | (bytes[i + 1] << 8) : (bytes[i] << 8) | bytes[i + 1];
+  const emit = (u: number, next: number) => {
+    units.push(u);
+    offsets.push(last);
+    last = next - start;
+  };
+  while (p < end) {
+    let badEnd = -1;
+    let reason = "";
+    if (end - p < size) {
+      if (!final) break;
+      badEnd = end;
+      reason = "truncated data";
+    } else if (size === 1) {
+      const b = bytes[p];
+      const c = b >= 0x80 && b < 0xa0 ? CP1252[b - 0x80] : b;
+      if (c !== -1) {
+        emit(c, p + 1);
+        p++;
+        continue;
+      }
+      badEnd = p + 1;
+      reason = "character maps to <undefined>";
+    } else if (size === 2) {
+      const u = u16(p);
+      if (u < 0xd800 || u > 0xdfff) {
+        emit(u, p + 2);
+        p += 2;
+        continue;
+      }
+      if (u >= 0xdc00) {
+        badEnd = p + 2;
+        reason = "illegal encoding";
+      } else if (end - p < 4) {
+        if (!final) break;
+        badEnd = end;
+        reason = "unexpected end of data";
+      } else {
+        const v = u16(p + 2);
+        if (v >= 0xdc00 && v <= 0xdfff) {
+          units.push(u);
+          offsets.push(last);
+          emit(v, p + 4);
+          offsets[offsets.length - 1] = offsets[offsets.length - 2];
+          p += 4;
+          continue;
+        }
+        badEnd = p + 2;
+        reason = "illegal UTF-16 surrogate";
+      }
+    } else {
+      const c = le
+        ? (bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24)) >>> 0
+        : ((bytes[p] << 24) | (bytes[p + 1] << 16) | (bytes[p + 2] << 8) | bytes[p + 3]) >>> 0;
+      if (c > 0x10ffff) {
+        badEnd = p + 4;
+        reason = "code point not in range(0x110000)";
+      } else if (c >= 0xd800 && c < 0xe000) {
+        badEnd = p + 4;
+        reason = "code point in surrogate code point range(0xd800, 0xe000)";
+      } else {
+        if (c >= 0x10000) {
+          units.push(0xd800 + ((c - 0x10000) >> 10));
+          offsets.push(last);
+          emit(0xdc00 + ((c - 0x10000) & 0x3ff), p + 4);
+          offsets[offsets.length - 1] = offsets[offsets.length - 2];
+        } else {
+          emit(c, p + 4);
+        }
+        p += 4;
+        continue;
+      }
+    }
+    if (errors === "strict") {
+      offsets.push(last);
+      return {
+        text: unitsToString(units),
+        used: p - start,
+        kind: MapKind.TABLE,
+        table: Int32Array.from(offsets),
+        tail: 0,
+        error: { start: p - start, end: badEnd - start, reason },
+      };
+    }
+    if (errors === "replace") emit(0xfffd, badEnd);
+    p = badEnd;
+  }
+  offsets.push(last);
+  return {
+    text: unitsToString(units),
+    used: p - start,
+    kind: MapKind.TABLE,
+    table: Int32Array.from(offsets),
+    tail: p - start - last,
+    error: null,
+  };
+}
+
+function unitsToString(units: number[]): string {
+  let s = "";
+  for (let i = 0; i < units.length; i += 4096) {
+    s += String.fromCharCode.apply(null, units.slice(i, i + 4096));
+  }
+  return s;
+}
+
 function pushOffsets(offsets: number[], text: string, at: number): void {
   for (let i = 0; i < text.length; i++) {
     offsets.push(at);
@@ -594,6 +886,26 @@ export interface EncodeFailure {
  * utf-8 refuses lone surrogates, as Python does.
  */
 export function encode(codec: Codec, errors: Errors, text: string): Uint8Array | EncodeFailure {
+  if (codec !== "utf-8" && codec !== "ascii" && codec !== "latin-1") {
+    if (codec === "cp1252") {
+      return encodeChecked(
+        text,
+        errors,
+        (s, i) => !CP1252_ENCODE.has(s.codePointAt(i)!),
+        "character maps to <undefined>",
+        (s) => Uint8Array.from(s, (c) => CP1252_ENCODE.get(c.charCodeAt(0))!),
+      );
+    }
+    // utf-16 and utf-32 report one surrogate at a time, as Python's do.
+    return encodeChecked(
+      text,
+      errors,
+      isLoneSurrogateAt,
+      "surrogates not allowed",
+      (s) => encodeUnits(codec, s),
+      false,
+    );
+  }
   if (codec === "utf-8") {
     if (text.isWellFormed()) return ENCODER.encode(text);
     return encodeChecked(
@@ -644,6 +956,7 @@ function encodeChecked(
   bad: (s: string, i: number) => boolean,
   reason: string,
   toBytes: (s: string) => Uint8Array,
+  runs = true,
 ): Uint8Array | EncodeFailure {
   let out = "";
   let runStart = 0;
@@ -664,11 +977,81 @@ function encodeChecked(
       cp++;
       if (errors === "replace") out += "?";
     }
-    if (errors === "strict") return { start: firstCp, end: cp, reason };
+    if (errors === "strict") return { start: firstCp, end: runs ? cp : firstCp + 1, reason };
     i = runStart = j;
   }
   out += text.slice(runStart);
   return toBytes(out);
+}
+
+/** Well-formed `text` in utf-16 or utf-32 of either byte order. */
+function encodeUnits(codec: Codec, text: string): Uint8Array {
+  const le = codec === "utf-16-le" || codec === "utf-32-le";
+  if (codec === "utf-16-le" || codec === "utf-16-be") {
+    const out = new Uint8Array(text.length * 2);
+    for (let i = 0, j = 0; i < text.length; i++, j += 2) {
+      const u = text.charCodeAt(i);
+      out[le ? j : j + 1] = u & 0xff;
+      out[le ? j + 1 : j] = u >> 8;
+    }
+    return out;
+  }
+  const out = new Uint8Array(codePoints(text) * 4);
+  const view = new DataView(out.buffer);
+  let j = 0;
+  for (const ch of text) {
+    view.setUint32(j, ch.codePointAt(0)!, le);
+    j += 4;
+  }
+  return out;
+}
+
+/**
+ * Python's incremental encoder for a text file: `encode()` as above, with
+ * the byte order mark of `utf-16`, `utf-32` and `utf-8-sig` before the
+ * first bytes it returns.
+ */
+export class Encoder {
+  readonly codec: Codec;
+  #name: string;
+  #errors: Errors;
+  #bom: Uint8Array | null;
+
+  constructor(encoding: Encoding, errors: Errors) {
+    this.codec = encoding.codec!;
+    this.#errors = errors;
+    const bom = encoding.bom;
+    this.#name = bom === "utf-16" || bom === "utf-32" ? bom : codecName(this.codec);
+    this.#bom = bom === null
+      ? null
+      : bom === "utf-8-sig"
+      ? Uint8Array.of(0xef, 0xbb, 0xbf)
+      : encodeUnits(bom === "utf-16" ? "utf-16-le" : "utf-32-le", "\ufeff");
+  }
+
+  /**
+   * The codec's name in `UnicodeEncodeError` messages: Python's `utf-16`
+   * encoder names itself `utf-16-le` once it wrote the mark.
+   */
+  get name(): string {
+    return this.#bom === null ? codecName(this.codec) : this.#name;
+  }
+
+  /** Whether the byte order mark is still to be written. */
+  get pending(): boolean {
+    return this.#bom !== null;
+  }
+
+  encode(text: string): Uint8Array | EncodeFailure {
+    const bytes = encode(this.codec, this.#errors, text);
+    const bom = this.#bom;
+    if (bom === null || !(bytes instanceof Uint8Array)) return bytes;
+    this.#bom = null;
+    const out = new Uint8Array(bom.length + bytes.length);
+    out.set(bom);
+    out.set(bytes, bom.length);
+    return out;
+  }
 }
 
 function isPairAt(s: string, i: number): boolean {

@@ -16,7 +16,15 @@
  * macOS, plus four that only Linux's Python has: `SOCK_NONBLOCK` and
  * `SOCK_CLOEXEC` (read by pysocket itself, so they work everywhere),
  * `TCP_KEEPIDLE` (macOS's `TCP_KEEPALIVE` there) and `EDEADLOCK`
- * (`EDEADLK` there).
+ * (`EDEADLK` there). The rest of Linux's `socket.__all__` (`AF_CAN`,
+ * `SO_MARK`, `MSG_MORE`, …) is exported with Linux's values on every
+ * system, each saying what pysocket can do with it (mostly nothing: Deno
+ * has no such sockets or options), so that code naming them ports.
+ *
+ * Python's enums are here too: {@linkcode AddressFamily},
+ * {@linkcode SocketKind}, {@linkcode MsgFlag} and {@linkcode AddressInfo},
+ * frozen objects of their members (plain numbers, so `AF_INET ===
+ * AddressFamily.AF_INET`), with `repr()` and `nameOf()` for Python's names.
  *
  * @example Compare an errno
  * ```ts
@@ -46,11 +54,11 @@ const darwin: boolean = (globalThis as { Deno?: { build?: { os?: string } } })
 /** Address family: unspecified (any family, for `getaddrinfo()`). */
 export const AF_UNSPEC: number = 0;
 /** Address family: local (Unix domain) sockets, addressed by a path. */
-export const AF_UNIX: number = 1;
+export const AF_UNIX = 1;
 /** Address family: IPv4, addressed by `[host, port]`. */
-export const AF_INET: number = 2;
+export const AF_INET = 2;
 /** Address family: IPv6, addressed by `[host, port, flowinfo, scope_id]`. */
-export const AF_INET6: number = darwin ? 30 : 10;
+export const AF_INET6: 10 | 30 = darwin ? 30 : 10;
 /** Address family: AppleTalk (not supported by `socket()`). */
 export const AF_APPLETALK: number = darwin ? 16 : 5;
 /** Address family: Novell IPX (not supported by `socket()`). */
@@ -63,9 +71,9 @@ export const AF_SNA: number = darwin ? 11 : 22;
 // Socket types: the `type` argument of `socket()`.
 
 /** Socket type: reliable byte stream (TCP for AF_INET / AF_INET6). */
-export const SOCK_STREAM: number = 1;
+export const SOCK_STREAM = 1;
 /** Socket type: datagrams (UDP for AF_INET / AF_INET6). */
-export const SOCK_DGRAM: number = 2;
+export const SOCK_DGRAM = 2;
 /** Socket type: raw protocol access (not supported by `socket()`). */
 export const SOCK_RAW: number = 3;
 /** Socket type: reliably delivered messages (not supported by `socket()`). */
@@ -702,3 +710,693 @@ function buildErrorcode(): Readonly<Record<number, string>> {
  * ```
  */
 export const errorcode: Readonly<Record<number, string>> = buildErrorcode();
+
+// Linux-only names of Python's `socket.__all__`, with Linux's values on every
+// system: exported so that code naming them ports, though pysocket cannot use
+// most of them (each says why).
+
+/** Linux's `AF_ALG`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_ALG: number = 38;
+/** Linux's `AF_ASH`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_ASH: number = 18;
+/** Linux's `AF_ATMPVC`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_ATMPVC: number = 8;
+/** Linux's `AF_ATMSVC`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_ATMSVC: number = 20;
+/** Linux's `AF_AX25`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_AX25: number = 3;
+/** Linux's `AF_BRIDGE`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_BRIDGE: number = 7;
+/** Linux's `AF_CAN`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_CAN: number = 29;
+/** Linux's `AF_DECnet`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+// deno-lint-ignore camelcase
+export const AF_DECnet: number = 12;
+/** Linux's `AF_ECONET`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_ECONET: number = 19;
+/** Linux's `AF_IRDA`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_IRDA: number = 23;
+/** Linux's `AF_KEY`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_KEY: number = 15;
+/** Linux's `AF_LLC`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_LLC: number = 26;
+/** Linux's `AF_NETBEUI`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_NETBEUI: number = 13;
+/** Linux's `AF_NETLINK`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_NETLINK: number = 16;
+/** Linux's `AF_NETROM`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_NETROM: number = 6;
+/** Linux's `AF_PACKET`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_PACKET: number = 17;
+/** Linux's `AF_PPPOX`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_PPPOX: number = 24;
+/** Linux's `AF_QIPCRTR`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_QIPCRTR: number = 42;
+/** Linux's `AF_RDS`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_RDS: number = 21;
+/** Linux's `AF_ROSE`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_ROSE: number = 11;
+/** Linux's `AF_SECURITY`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_SECURITY: number = 14;
+/** Linux's `AF_TIPC`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_TIPC: number = 30;
+/** Linux's `AF_VSOCK`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_VSOCK: number = 40;
+/** Linux's `AF_WANPIPE`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_WANPIPE: number = 25;
+/** Linux's `AF_X25`: an address family Deno cannot open: `socket()` raises `EAFNOSUPPORT`. */
+export const AF_X25: number = 9;
+/** Linux's `ALG_OP_DECRYPT`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_OP_DECRYPT: number = 0;
+/** Linux's `ALG_OP_ENCRYPT`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_OP_ENCRYPT: number = 1;
+/** Linux's `ALG_OP_SIGN`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_OP_SIGN: number = 2;
+/** Linux's `ALG_OP_VERIFY`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_OP_VERIFY: number = 3;
+/** Linux's `ALG_SET_AEAD_ASSOCLEN`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_SET_AEAD_ASSOCLEN: number = 4;
+/** Linux's `ALG_SET_AEAD_AUTHSIZE`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_SET_AEAD_AUTHSIZE: number = 5;
+/** Linux's `ALG_SET_IV`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_SET_IV: number = 2;
+/** Linux's `ALG_SET_KEY`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_SET_KEY: number = 1;
+/** Linux's `ALG_SET_OP`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_SET_OP: number = 3;
+/** Linux's `ALG_SET_PUBKEY`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const ALG_SET_PUBKEY: number = 6;
+/** Linux's `CAN_BCM`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM: number = 2;
+/** Linux's `CAN_BCM_CAN_FD_FRAME`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_CAN_FD_FRAME: number = 2048;
+/** Linux's `CAN_BCM_RX_ANNOUNCE_RESUME`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_ANNOUNCE_RESUME: number = 256;
+/** Linux's `CAN_BCM_RX_CHANGED`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_CHANGED: number = 12;
+/** Linux's `CAN_BCM_RX_CHECK_DLC`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_CHECK_DLC: number = 64;
+/** Linux's `CAN_BCM_RX_DELETE`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_DELETE: number = 6;
+/** Linux's `CAN_BCM_RX_FILTER_ID`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_FILTER_ID: number = 32;
+/** Linux's `CAN_BCM_RX_NO_AUTOTIMER`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_NO_AUTOTIMER: number = 128;
+/** Linux's `CAN_BCM_RX_READ`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_READ: number = 7;
+/** Linux's `CAN_BCM_RX_RTR_FRAME`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_RTR_FRAME: number = 1024;
+/** Linux's `CAN_BCM_RX_SETUP`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_SETUP: number = 5;
+/** Linux's `CAN_BCM_RX_STATUS`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_STATUS: number = 10;
+/** Linux's `CAN_BCM_RX_TIMEOUT`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_RX_TIMEOUT: number = 11;
+/** Linux's `CAN_BCM_SETTIMER`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_SETTIMER: number = 1;
+/** Linux's `CAN_BCM_STARTTIMER`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_STARTTIMER: number = 2;
+/** Linux's `CAN_BCM_TX_ANNOUNCE`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_ANNOUNCE: number = 8;
+/** Linux's `CAN_BCM_TX_COUNTEVT`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_COUNTEVT: number = 4;
+/** Linux's `CAN_BCM_TX_CP_CAN_ID`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_CP_CAN_ID: number = 16;
+/** Linux's `CAN_BCM_TX_DELETE`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_DELETE: number = 2;
+/** Linux's `CAN_BCM_TX_EXPIRED`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_EXPIRED: number = 9;
+/** Linux's `CAN_BCM_TX_READ`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_READ: number = 3;
+/** Linux's `CAN_BCM_TX_RESET_MULTI_IDX`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_RESET_MULTI_IDX: number = 512;
+/** Linux's `CAN_BCM_TX_SEND`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_SEND: number = 4;
+/** Linux's `CAN_BCM_TX_SETUP`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_SETUP: number = 1;
+/** Linux's `CAN_BCM_TX_STATUS`: CAN bus sockets, which Deno cannot open. */
+export const CAN_BCM_TX_STATUS: number = 8;
+/** Linux's `CAN_EFF_FLAG`: CAN bus sockets, which Deno cannot open. */
+export const CAN_EFF_FLAG: number = 2147483648;
+/** Linux's `CAN_EFF_MASK`: CAN bus sockets, which Deno cannot open. */
+export const CAN_EFF_MASK: number = 536870911;
+/** Linux's `CAN_ERR_FLAG`: CAN bus sockets, which Deno cannot open. */
+export const CAN_ERR_FLAG: number = 536870912;
+/** Linux's `CAN_ERR_MASK`: CAN bus sockets, which Deno cannot open. */
+export const CAN_ERR_MASK: number = 536870911;
+/** Linux's `CAN_ISOTP`: CAN bus sockets, which Deno cannot open. */
+export const CAN_ISOTP: number = 6;
+/** Linux's `CAN_J1939`: CAN bus sockets, which Deno cannot open. */
+export const CAN_J1939: number = 7;
+/** Linux's `CAN_RAW`: CAN bus sockets, which Deno cannot open. */
+export const CAN_RAW: number = 1;
+/** Linux's `CAN_RAW_FD_FRAMES`: CAN bus sockets, which Deno cannot open. */
+export const CAN_RAW_FD_FRAMES: number = 5;
+/** Linux's `CAN_RAW_FILTER`: CAN bus sockets, which Deno cannot open. */
+export const CAN_RAW_FILTER: number = 1;
+/** Linux's `CAN_RAW_JOIN_FILTERS`: CAN bus sockets, which Deno cannot open. */
+export const CAN_RAW_JOIN_FILTERS: number = 6;
+/** Linux's `CAN_RAW_LOOPBACK`: CAN bus sockets, which Deno cannot open. */
+export const CAN_RAW_LOOPBACK: number = 3;
+/** Linux's `CAN_RAW_RECV_OWN_MSGS`: CAN bus sockets, which Deno cannot open. */
+export const CAN_RAW_RECV_OWN_MSGS: number = 4;
+/** Linux's `CAN_RTR_FLAG`: CAN bus sockets, which Deno cannot open. */
+export const CAN_RTR_FLAG: number = 1073741824;
+/** Linux's `CAN_SFF_MASK`: CAN bus sockets, which Deno cannot open. */
+export const CAN_SFF_MASK: number = 2047;
+/** Linux's `IOCTL_VM_SOCKETS_GET_LOCAL_CID`: AF_VSOCK sockets, which Deno cannot open. */
+export const IOCTL_VM_SOCKETS_GET_LOCAL_CID: number = 1977;
+/** Linux's `IPPORT_RESERVED`: a port number boundary. */
+export const IPPORT_RESERVED: number = 1024;
+/** Linux's `IPPORT_USERRESERVED`: a port number boundary. */
+export const IPPORT_USERRESERVED: number = 5000;
+/** Linux's `IPPROTO_MPTCP`: an IP protocol number. */
+export const IPPROTO_MPTCP: number = 262;
+/** Linux's `IPPROTO_UDPLITE`: an IP protocol number. */
+export const IPPROTO_UDPLITE: number = 136;
+/** Linux's `IPV6_DONTFRAG`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_DONTFRAG: number = 62;
+/** Linux's `IPV6_DSTOPTS`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_DSTOPTS: number = 59;
+/** Linux's `IPV6_HOPLIMIT`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_HOPLIMIT: number = 52;
+/** Linux's `IPV6_HOPOPTS`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_HOPOPTS: number = 54;
+/** Linux's `IPV6_NEXTHOP`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_NEXTHOP: number = 9;
+/** Linux's `IPV6_PATHMTU`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_PATHMTU: number = 61;
+/** Linux's `IPV6_PKTINFO`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_PKTINFO: number = 50;
+/** Linux's `IPV6_RECVDSTOPTS`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_RECVDSTOPTS: number = 58;
+/** Linux's `IPV6_RECVHOPLIMIT`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_RECVHOPLIMIT: number = 51;
+/** Linux's `IPV6_RECVHOPOPTS`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_RECVHOPOPTS: number = 53;
+/** Linux's `IPV6_RECVPATHMTU`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_RECVPATHMTU: number = 60;
+/** Linux's `IPV6_RECVPKTINFO`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_RECVPKTINFO: number = 49;
+/** Linux's `IPV6_RECVRTHDR`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_RECVRTHDR: number = 56;
+/** Linux's `IPV6_RTHDR`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_RTHDR: number = 57;
+/** Linux's `IPV6_RTHDRDSTOPTS`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IPV6_RTHDRDSTOPTS: number = 55;
+/** Linux's `IP_BIND_ADDRESS_NO_PORT`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IP_BIND_ADDRESS_NO_PORT: number = 24;
+/** Linux's `IP_TRANSPARENT`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const IP_TRANSPARENT: number = 19;
+/** Linux's `J1939_EE_INFO_NONE`: CAN bus sockets, which Deno cannot open. */
+export const J1939_EE_INFO_NONE: number = 0;
+/** Linux's `J1939_EE_INFO_TX_ABORT`: CAN bus sockets, which Deno cannot open. */
+export const J1939_EE_INFO_TX_ABORT: number = 1;
+/** Linux's `J1939_FILTER_MAX`: CAN bus sockets, which Deno cannot open. */
+export const J1939_FILTER_MAX: number = 512;
+/** Linux's `J1939_IDLE_ADDR`: CAN bus sockets, which Deno cannot open. */
+export const J1939_IDLE_ADDR: number = 254;
+/** Linux's `J1939_MAX_UNICAST_ADDR`: CAN bus sockets, which Deno cannot open. */
+export const J1939_MAX_UNICAST_ADDR: number = 253;
+/** Linux's `J1939_NLA_BYTES_ACKED`: CAN bus sockets, which Deno cannot open. */
+export const J1939_NLA_BYTES_ACKED: number = 1;
+/** Linux's `J1939_NLA_PAD`: CAN bus sockets, which Deno cannot open. */
+export const J1939_NLA_PAD: number = 0;
+/** Linux's `J1939_NO_ADDR`: CAN bus sockets, which Deno cannot open. */
+export const J1939_NO_ADDR: number = 255;
+/** Linux's `J1939_NO_NAME`: CAN bus sockets, which Deno cannot open. */
+export const J1939_NO_NAME: number = 0;
+/** Linux's `J1939_NO_PGN`: CAN bus sockets, which Deno cannot open. */
+export const J1939_NO_PGN: number = 262144;
+/** Linux's `J1939_PGN_ADDRESS_CLAIMED`: CAN bus sockets, which Deno cannot open. */
+export const J1939_PGN_ADDRESS_CLAIMED: number = 60928;
+/** Linux's `J1939_PGN_ADDRESS_COMMANDED`: CAN bus sockets, which Deno cannot open. */
+export const J1939_PGN_ADDRESS_COMMANDED: number = 65240;
+/** Linux's `J1939_PGN_MAX`: CAN bus sockets, which Deno cannot open. */
+export const J1939_PGN_MAX: number = 262143;
+/** Linux's `J1939_PGN_PDU1_MAX`: CAN bus sockets, which Deno cannot open. */
+export const J1939_PGN_PDU1_MAX: number = 261888;
+/** Linux's `J1939_PGN_REQUEST`: CAN bus sockets, which Deno cannot open. */
+export const J1939_PGN_REQUEST: number = 59904;
+/** Linux's `MSG_CMSG_CLOEXEC`: a message flag; see `recv()` and `send()` for the flags pysocket honours. */
+export const MSG_CMSG_CLOEXEC: number = 1073741824;
+/** Linux's `MSG_CONFIRM`: a message flag; see `recv()` and `send()` for the flags pysocket honours. */
+export const MSG_CONFIRM: number = 2048;
+/** Linux's `MSG_ERRQUEUE`: a message flag; see `recv()` and `send()` for the flags pysocket honours. */
+export const MSG_ERRQUEUE: number = 8192;
+/** Linux's `MSG_FASTOPEN`: a message flag; see `recv()` and `send()` for the flags pysocket honours. */
+export const MSG_FASTOPEN: number = 536870912;
+/** Linux's `MSG_MORE`: a message flag; see `recv()` and `send()` for the flags pysocket honours. */
+export const MSG_MORE: number = 32768;
+/** Linux's `NETLINK_CRYPTO`: netlink sockets, which Deno cannot open. */
+export const NETLINK_CRYPTO: number = 21;
+/** Linux's `NETLINK_DNRTMSG`: netlink sockets, which Deno cannot open. */
+export const NETLINK_DNRTMSG: number = 14;
+/** Linux's `NETLINK_FIREWALL`: netlink sockets, which Deno cannot open. */
+export const NETLINK_FIREWALL: number = 3;
+/** Linux's `NETLINK_IP6_FW`: netlink sockets, which Deno cannot open. */
+export const NETLINK_IP6_FW: number = 13;
+/** Linux's `NETLINK_NFLOG`: netlink sockets, which Deno cannot open. */
+export const NETLINK_NFLOG: number = 5;
+/** Linux's `NETLINK_ROUTE`: netlink sockets, which Deno cannot open. */
+export const NETLINK_ROUTE: number = 0;
+/** Linux's `NETLINK_USERSOCK`: netlink sockets, which Deno cannot open. */
+export const NETLINK_USERSOCK: number = 2;
+/** Linux's `NETLINK_XFRM`: netlink sockets, which Deno cannot open. */
+export const NETLINK_XFRM: number = 6;
+/** Linux's `PACKET_BROADCAST`: packet sockets, which Deno cannot open. */
+export const PACKET_BROADCAST: number = 1;
+/** Linux's `PACKET_FASTROUTE`: packet sockets, which Deno cannot open. */
+export const PACKET_FASTROUTE: number = 6;
+/** Linux's `PACKET_HOST`: packet sockets, which Deno cannot open. */
+export const PACKET_HOST: number = 0;
+/** Linux's `PACKET_LOOPBACK`: packet sockets, which Deno cannot open. */
+export const PACKET_LOOPBACK: number = 5;
+/** Linux's `PACKET_MULTICAST`: packet sockets, which Deno cannot open. */
+export const PACKET_MULTICAST: number = 2;
+/** Linux's `PACKET_OTHERHOST`: packet sockets, which Deno cannot open. */
+export const PACKET_OTHERHOST: number = 3;
+/** Linux's `PACKET_OUTGOING`: packet sockets, which Deno cannot open. */
+export const PACKET_OUTGOING: number = 4;
+/** Linux's `PF_CAN`: CAN bus sockets, which Deno cannot open. */
+export const PF_CAN: number = 29;
+/** Linux's `PF_PACKET`: packet sockets, which Deno cannot open. */
+export const PF_PACKET: number = 17;
+/** Linux's `PF_RDS`: RDS sockets, which Deno cannot open. */
+export const PF_RDS: number = 21;
+/** Linux's `SCM_CREDENTIALS`: ancillary data, which needs `recvmsg()` / `sendmsg()` (not in Deno). */
+export const SCM_CREDENTIALS: number = 2;
+/** Linux's `SCM_J1939_DEST_ADDR`: CAN bus sockets, which Deno cannot open. */
+export const SCM_J1939_DEST_ADDR: number = 1;
+/** Linux's `SCM_J1939_DEST_NAME`: CAN bus sockets, which Deno cannot open. */
+export const SCM_J1939_DEST_NAME: number = 2;
+/** Linux's `SCM_J1939_ERRQUEUE`: CAN bus sockets, which Deno cannot open. */
+export const SCM_J1939_ERRQUEUE: number = 4;
+/** Linux's `SCM_J1939_PRIO`: CAN bus sockets, which Deno cannot open. */
+export const SCM_J1939_PRIO: number = 3;
+/** Linux's `SCM_RIGHTS`: ancillary data, which needs `recvmsg()` / `sendmsg()` (not in Deno). */
+export const SCM_RIGHTS: number = 1;
+/** Linux's `SOL_ALG`: AF_ALG (kernel crypto) sockets, which Deno cannot open. */
+export const SOL_ALG: number = 279;
+/** Linux's `SOL_CAN_BASE`: CAN bus sockets, which Deno cannot open. */
+export const SOL_CAN_BASE: number = 100;
+/** Linux's `SOL_CAN_RAW`: CAN bus sockets, which Deno cannot open. */
+export const SOL_CAN_RAW: number = 101;
+/** Linux's `SOL_RDS`: RDS sockets, which Deno cannot open. */
+export const SOL_RDS: number = 276;
+/** Linux's `SOL_TIPC`: TIPC sockets, which Deno cannot open. */
+export const SOL_TIPC: number = 271;
+/** Linux's `SO_BINDTODEVICE`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_BINDTODEVICE: number = 25;
+/** Linux's `SO_DOMAIN`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_DOMAIN: number = 39;
+/** Linux's `SO_INCOMING_CPU`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_INCOMING_CPU: number = 49;
+/** Linux's `SO_J1939_ERRQUEUE`: CAN bus sockets, which Deno cannot open. */
+export const SO_J1939_ERRQUEUE: number = 4;
+/** Linux's `SO_J1939_FILTER`: CAN bus sockets, which Deno cannot open. */
+export const SO_J1939_FILTER: number = 1;
+/** Linux's `SO_J1939_PROMISC`: CAN bus sockets, which Deno cannot open. */
+export const SO_J1939_PROMISC: number = 2;
+/** Linux's `SO_J1939_SEND_PRIO`: CAN bus sockets, which Deno cannot open. */
+export const SO_J1939_SEND_PRIO: number = 3;
+/** Linux's `SO_MARK`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_MARK: number = 36;
+/** Linux's `SO_PASSCRED`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_PASSCRED: number = 16;
+/** Linux's `SO_PASSSEC`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_PASSSEC: number = 34;
+/** Linux's `SO_PEERCRED`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_PEERCRED: number = 17;
+/** Linux's `SO_PEERSEC`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_PEERSEC: number = 31;
+/** Linux's `SO_PRIORITY`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_PRIORITY: number = 12;
+/** Linux's `SO_PROTOCOL`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const SO_PROTOCOL: number = 38;
+/** Linux's `SO_VM_SOCKETS_BUFFER_MAX_SIZE`: AF_VSOCK sockets, which Deno cannot open. */
+export const SO_VM_SOCKETS_BUFFER_MAX_SIZE: number = 2;
+/** Linux's `SO_VM_SOCKETS_BUFFER_MIN_SIZE`: AF_VSOCK sockets, which Deno cannot open. */
+export const SO_VM_SOCKETS_BUFFER_MIN_SIZE: number = 1;
+/** Linux's `SO_VM_SOCKETS_BUFFER_SIZE`: AF_VSOCK sockets, which Deno cannot open. */
+export const SO_VM_SOCKETS_BUFFER_SIZE: number = 0;
+/** Linux's `TCP_CONGESTION`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_CONGESTION: number = 13;
+/** Linux's `TCP_CORK`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_CORK: number = 3;
+/** Linux's `TCP_DEFER_ACCEPT`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_DEFER_ACCEPT: number = 9;
+/** Linux's `TCP_INFO`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_INFO: number = 11;
+/** Linux's `TCP_LINGER2`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_LINGER2: number = 8;
+/** Linux's `TCP_QUICKACK`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_QUICKACK: number = 12;
+/** Linux's `TCP_SYNCNT`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_SYNCNT: number = 7;
+/** Linux's `TCP_USER_TIMEOUT`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_USER_TIMEOUT: number = 18;
+/** Linux's `TCP_WINDOW_CLAMP`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const TCP_WINDOW_CLAMP: number = 10;
+/** Linux's `TIPC_ADDR_ID`: TIPC sockets, which Deno cannot open. */
+export const TIPC_ADDR_ID: number = 3;
+/** Linux's `TIPC_ADDR_NAME`: TIPC sockets, which Deno cannot open. */
+export const TIPC_ADDR_NAME: number = 2;
+/** Linux's `TIPC_ADDR_NAMESEQ`: TIPC sockets, which Deno cannot open. */
+export const TIPC_ADDR_NAMESEQ: number = 1;
+/** Linux's `TIPC_CFG_SRV`: TIPC sockets, which Deno cannot open. */
+export const TIPC_CFG_SRV: number = 0;
+/** Linux's `TIPC_CLUSTER_SCOPE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_CLUSTER_SCOPE: number = 2;
+/** Linux's `TIPC_CONN_TIMEOUT`: TIPC sockets, which Deno cannot open. */
+export const TIPC_CONN_TIMEOUT: number = 130;
+/** Linux's `TIPC_CRITICAL_IMPORTANCE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_CRITICAL_IMPORTANCE: number = 3;
+/** Linux's `TIPC_DEST_DROPPABLE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_DEST_DROPPABLE: number = 129;
+/** Linux's `TIPC_HIGH_IMPORTANCE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_HIGH_IMPORTANCE: number = 2;
+/** Linux's `TIPC_IMPORTANCE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_IMPORTANCE: number = 127;
+/** Linux's `TIPC_LOW_IMPORTANCE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_LOW_IMPORTANCE: number = 0;
+/** Linux's `TIPC_MEDIUM_IMPORTANCE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_MEDIUM_IMPORTANCE: number = 1;
+/** Linux's `TIPC_NODE_SCOPE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_NODE_SCOPE: number = 3;
+/** Linux's `TIPC_PUBLISHED`: TIPC sockets, which Deno cannot open. */
+export const TIPC_PUBLISHED: number = 1;
+/** Linux's `TIPC_SRC_DROPPABLE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_SRC_DROPPABLE: number = 128;
+/** Linux's `TIPC_SUBSCR_TIMEOUT`: TIPC sockets, which Deno cannot open. */
+export const TIPC_SUBSCR_TIMEOUT: number = 3;
+/** Linux's `TIPC_SUB_CANCEL`: TIPC sockets, which Deno cannot open. */
+export const TIPC_SUB_CANCEL: number = 4;
+/** Linux's `TIPC_SUB_PORTS`: TIPC sockets, which Deno cannot open. */
+export const TIPC_SUB_PORTS: number = 1;
+/** Linux's `TIPC_SUB_SERVICE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_SUB_SERVICE: number = 2;
+/** Linux's `TIPC_TOP_SRV`: TIPC sockets, which Deno cannot open. */
+export const TIPC_TOP_SRV: number = 1;
+/** Linux's `TIPC_WAIT_FOREVER`: TIPC sockets, which Deno cannot open. */
+export const TIPC_WAIT_FOREVER: number = -1;
+/** Linux's `TIPC_WITHDRAWN`: TIPC sockets, which Deno cannot open. */
+export const TIPC_WITHDRAWN: number = 2;
+/** Linux's `TIPC_ZONE_SCOPE`: TIPC sockets, which Deno cannot open. */
+export const TIPC_ZONE_SCOPE: number = 1;
+/** Linux's `UDPLITE_RECV_CSCOV`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const UDPLITE_RECV_CSCOV: number = 11;
+/** Linux's `UDPLITE_SEND_CSCOV`: a socket option; see `setsockopt()` for the options pysocket honours. */
+export const UDPLITE_SEND_CSCOV: number = 10;
+/** Linux's `VMADDR_CID_ANY`: AF_VSOCK sockets, which Deno cannot open. */
+export const VMADDR_CID_ANY: number = 4294967295;
+/** Linux's `VMADDR_CID_HOST`: AF_VSOCK sockets, which Deno cannot open. */
+export const VMADDR_CID_HOST: number = 2;
+/** Linux's `VMADDR_PORT_ANY`: AF_VSOCK sockets, which Deno cannot open. */
+export const VMADDR_PORT_ANY: number = 4294967295;
+/** Linux's `VM_SOCKETS_INVALID_VERSION`: AF_VSOCK sockets, which Deno cannot open. */
+export const VM_SOCKETS_INVALID_VERSION: number = 4294967295;
+
+// Python's enums of the socket module (IntEnum / IntFlag): frozen objects of
+// their members (plain numbers, so `s.family === AF_INET` holds), with
+// `nameOf()` and `repr()` for Python's names.
+
+/** What each of Python's socket enums has besides its members: the names Python prints. */
+export interface IntEnumHelpers {
+  /**
+   * The name of the member `value` is (for a flag enum, the names of its
+   * bits joined with `|`, as Python 3.11 prints them), or `null` when no
+   * member has that value.
+   *
+   * @param value A number.
+   * @returns The name, or `null`.
+   */
+  nameOf(value: number): string | null;
+  /**
+   * Python's `repr()` of the member: `<AddressFamily.AF_INET: 2>`,
+   * `<MsgFlag.MSG_PEEK|MSG_DONTWAIT: 66>`; for a value that is no member,
+   * the number, as Python's socket functions return plain ints then.
+   *
+   * @param value A number.
+   * @returns The repr.
+   */
+  repr(value: number): string;
+}
+
+function intEnum<K extends string>(
+  name: string,
+  members: Record<K, number>,
+  flag: boolean,
+): Readonly<Record<K, number>> & IntEnumHelpers {
+  // The first name of a value is its canonical one; later ones are aliases.
+  const canonical = new Map<number, string>();
+  for (const [key, value] of Object.entries<number>(members)) {
+    if (!canonical.has(value)) canonical.set(value, key);
+  }
+  const nameOf = (value: number): string | null => {
+    const exact = canonical.get(value);
+    if (exact !== undefined || !flag) return exact ?? null;
+    const parts: string[] = [];
+    let rest = value;
+    const bits = [...canonical].filter(([v]) => v > 0 && (v & (v - 1)) === 0)
+      .sort(([a], [b]) => a - b);
+    for (const [bit, key] of bits) {
+      if ((rest & bit) === bit) {
+        parts.push(key);
+        rest &= ~bit;
+      }
+    }
+    if (parts.length === 0) return null;
+    if (rest !== 0) parts.push(String(rest >>> 0));
+    return parts.join("|");
+  };
+  const repr = (value: number): string => {
+    const key = nameOf(value);
+    if (key !== null) return `<${name}.${key}: ${value}>`;
+    return flag && Number.isInteger(value) && value >= 0 ? `<${name}: ${value}>` : String(value);
+  };
+  const object = { ...members };
+  Object.defineProperty(object, "nameOf", { value: nameOf });
+  Object.defineProperty(object, "repr", { value: repr });
+  return Object.freeze(object) as Readonly<Record<K, number>> & IntEnumHelpers;
+}
+
+/** The member names of {@linkcode AddressFamily}, as in Python on Linux. */
+export type AddressFamilyName =
+  | "AF_UNSPEC"
+  | "AF_UNIX"
+  | "AF_INET"
+  | "AF_AX25"
+  | "AF_IPX"
+  | "AF_APPLETALK"
+  | "AF_NETROM"
+  | "AF_BRIDGE"
+  | "AF_ATMPVC"
+  | "AF_X25"
+  | "AF_INET6"
+  | "AF_ROSE"
+  | "AF_NETBEUI"
+  | "AF_SECURITY"
+  | "AF_KEY"
+  | "AF_NETLINK"
+  | "AF_ROUTE"
+  | "AF_PACKET"
+  | "AF_ASH"
+  | "AF_ECONET"
+  | "AF_ATMSVC"
+  | "AF_RDS"
+  | "AF_SNA"
+  | "AF_IRDA"
+  | "AF_PPPOX"
+  | "AF_WANPIPE"
+  | "AF_LLC"
+  | "AF_CAN"
+  | "AF_TIPC"
+  | "AF_ALG"
+  | "AF_VSOCK"
+  | "AF_QIPCRTR";
+
+/**
+ * Like Python's `socket.AddressFamily` (an `IntEnum`): the address families: the `family` of a socket and of `getaddrinfo()`'s entries.
+ * The members are plain numbers; `nameOf()` and `repr()` give Python's names.
+ *
+ * @example
+ * ```ts
+ * import { AddressFamily, AF_INET } from "./constants.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(AddressFamily.AF_INET, AF_INET);
+ * assert.equal(AddressFamily.repr(AF_INET), "<AddressFamily.AF_INET: 2>");
+ * ```
+ */
+export const AddressFamily: Readonly<Record<AddressFamilyName, number>> & IntEnumHelpers = intEnum(
+  "AddressFamily",
+  {
+    AF_UNSPEC,
+    AF_UNIX,
+    AF_INET,
+    AF_AX25,
+    AF_IPX,
+    AF_APPLETALK,
+    AF_NETROM,
+    AF_BRIDGE,
+    AF_ATMPVC,
+    AF_X25,
+    AF_INET6,
+    AF_ROSE,
+    AF_NETBEUI,
+    AF_SECURITY,
+    AF_KEY,
+    AF_NETLINK,
+    AF_ROUTE,
+    AF_PACKET,
+    AF_ASH,
+    AF_ECONET,
+    AF_ATMSVC,
+    AF_RDS,
+    AF_SNA,
+    AF_IRDA,
+    AF_PPPOX,
+    AF_WANPIPE,
+    AF_LLC,
+    AF_CAN,
+    AF_TIPC,
+    AF_ALG,
+    AF_VSOCK,
+    AF_QIPCRTR,
+  },
+  false,
+);
+/** A member of {@linkcode AddressFamily}: a plain number, as Python's IntEnum members are ints. */
+export type AddressFamily = number;
+
+/** The member names of {@linkcode SocketKind}, as in Python on Linux. */
+export type SocketKindName =
+  | "SOCK_STREAM"
+  | "SOCK_DGRAM"
+  | "SOCK_RAW"
+  | "SOCK_RDM"
+  | "SOCK_SEQPACKET"
+  | "SOCK_NONBLOCK"
+  | "SOCK_CLOEXEC";
+
+/**
+ * Like Python's `socket.SocketKind` (an `IntEnum`): the socket types: the `type` of a socket and of `getaddrinfo()`'s entries.
+ * The members are plain numbers; `nameOf()` and `repr()` give Python's names.
+ *
+ * @example
+ * ```ts
+ * import { SocketKind, SOCK_STREAM } from "./constants.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SocketKind.SOCK_STREAM, SOCK_STREAM);
+ * assert.equal(SocketKind.repr(SOCK_STREAM), "<SocketKind.SOCK_STREAM: 1>");
+ * ```
+ */
+export const SocketKind: Readonly<Record<SocketKindName, number>> & IntEnumHelpers = intEnum(
+  "SocketKind",
+  {
+    SOCK_STREAM,
+    SOCK_DGRAM,
+    SOCK_RAW,
+    SOCK_RDM,
+    SOCK_SEQPACKET,
+    SOCK_NONBLOCK,
+    SOCK_CLOEXEC,
+  },
+  false,
+);
+/** A member of {@linkcode SocketKind}: a plain number, as Python's IntEnum members are ints. */
+export type SocketKind = number;
+
+/** The member names of {@linkcode MsgFlag}, as in Python on Linux. */
+export type MsgFlagName =
+  | "MSG_OOB"
+  | "MSG_PEEK"
+  | "MSG_DONTROUTE"
+  | "MSG_CTRUNC"
+  | "MSG_TRUNC"
+  | "MSG_DONTWAIT"
+  | "MSG_EOR"
+  | "MSG_WAITALL"
+  | "MSG_CONFIRM"
+  | "MSG_ERRQUEUE"
+  | "MSG_NOSIGNAL"
+  | "MSG_MORE"
+  | "MSG_FASTOPEN"
+  | "MSG_CMSG_CLOEXEC";
+
+/**
+ * Like Python's `socket.MsgFlag` (an `IntFlag`): the flags of `send()` and `recv()`.
+ * The members are plain numbers; `nameOf()` and `repr()` give Python's names.
+ *
+ * @example
+ * ```ts
+ * import { MsgFlag, MSG_PEEK } from "./constants.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MsgFlag.MSG_PEEK, MSG_PEEK);
+ * assert.equal(MsgFlag.repr(MSG_PEEK), "<MsgFlag.MSG_PEEK: 2>");
+ * ```
+ */
+export const MsgFlag: Readonly<Record<MsgFlagName, number>> & IntEnumHelpers = intEnum(
+  "MsgFlag",
+  {
+    MSG_OOB,
+    MSG_PEEK,
+    MSG_DONTROUTE,
+    MSG_CTRUNC,
+    MSG_TRUNC,
+    MSG_DONTWAIT,
+    MSG_EOR,
+    MSG_WAITALL,
+    MSG_CONFIRM,
+    MSG_ERRQUEUE,
+    MSG_NOSIGNAL,
+    MSG_MORE,
+    MSG_FASTOPEN,
+    MSG_CMSG_CLOEXEC,
+  },
+  true,
+);
+/** A member of {@linkcode MsgFlag}: a plain number, as Python's IntEnum members are ints. */
+export type MsgFlag = number;
+
+/** The member names of {@linkcode AddressInfo}, as in Python on Linux. */
+export type AddressInfoName =
+  | "AI_PASSIVE"
+  | "AI_CANONNAME"
+  | "AI_NUMERICHOST"
+  | "AI_V4MAPPED"
+  | "AI_ALL"
+  | "AI_ADDRCONFIG"
+  | "AI_NUMERICSERV";
+
+/**
+ * Like Python's `socket.AddressInfo` (an `IntFlag`): the flags of `getaddrinfo()`.
+ * The members are plain numbers; `nameOf()` and `repr()` give Python's names.
+ *
+ * @example
+ * ```ts
+ * import { AddressInfo, AI_PASSIVE } from "./constants.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(AddressInfo.AI_PASSIVE, AI_PASSIVE);
+ * assert.equal(AddressInfo.repr(AI_PASSIVE), "<AddressInfo.AI_PASSIVE: 1>");
+ * ```
+ */
+export const AddressInfo: Readonly<Record<AddressInfoName, number>> & IntEnumHelpers = intEnum(
+  "AddressInfo",
+  {
+    AI_PASSIVE,
+    AI_CANONNAME,
+    AI_NUMERICHOST,
+    AI_V4MAPPED,
+    AI_ALL,
+    AI_ADDRCONFIG,
+    AI_NUMERICSERV,
+  },
+  true,
+);
+/** A member of {@linkcode AddressInfo}: a plain number, as Python's IntEnum members are ints. */
+export type AddressInfo = number;

@@ -71,6 +71,7 @@ import {
  * assert.equal(err.errno, ECONNREFUSED);
  * assert.equal(err.strerror, "Connection refused");
  * assert.equal(err.message, `[Errno ${ECONNREFUSED}] Connection refused`);
+ * assert.deepEqual(err.args, [ECONNREFUSED, "Connection refused"]);
  * ```
  *
  * @example One-argument form
@@ -82,6 +83,7 @@ import {
  * assert.equal(err.message, "something failed");
  * assert.equal(err.errno, null);
  * assert.equal(err.strerror, null);
+ * assert.deepEqual(err.args, ["something failed"]);
  * ```
  */
 export class OSError extends Error {
@@ -93,6 +95,12 @@ export class OSError extends Error {
   errno: number | null = null;
   /** The text of the errno (`"Connection refused"`), or `null` in the one-argument form. */
   strerror: string | null = null;
+  /**
+   * The arguments, as Python's `e.args`: `[errno, strerror]` in the
+   * two-argument form, `[message]` in the one-argument form, `[]` without
+   * arguments.
+   */
+  args: (number | string | null)[] = [];
 
   /**
    * Constructs an `OSError` as Python's `OSError(errno, strerror)` or
@@ -119,6 +127,7 @@ export class OSError extends Error {
       const Subclass = subclassFor(errno);
       if (Subclass !== undefined) return new Subclass(errno, strerror, options);
     }
+    this.args = twoArgs ? [errno ?? null, strerror] : errno === undefined ? [] : [errno];
     if (twoArgs) {
       this.errno = typeof errno === "number" ? errno : null;
       this.strerror = strerror;

@@ -63,21 +63,21 @@
  */
 
 import type { FileBackend } from "./_backend.ts";
+import { EAGAIN } from "./constants.ts";
+import { BlockingIOError } from "./errors.ts";
 import { BinaryReader, TextReader } from "./_file_reader.ts";
 import {
   checkErrors,
   checkNewline,
-  type Codec,
   codePoints,
-  encode,
-  type Errors,
+  Encoder,
   lookupEncoding,
   pyTypeName,
   UnicodeEncodeError,
 } from "./_text.ts";
 
 export type { FileBackend, ReceiveView } from "./_backend.ts";
-export { UnicodeDecodeError, UnicodeEncodeError } from "./_text.ts";
+export { UnicodeDecodeError, UnicodeEncodeError, UnicodeError } from "./_text.ts";
 
 /** Options of `Socket.makefile()`, as Python's keyword arguments. */
 export interface MakefileOptions {
@@ -137,6 +137,13 @@ const ENCODER = new TextEncoder();
 const BYTES_PER_UNIT = 3; // the most UTF-8 bytes one UTF-16 unit needs
 
 function noop(): void {}
+
+/** The `BlockingIOError` of Python's `BufferedWriter`. */
+function wouldBlock(written: number): BlockingIOError {
+  return new BlockingIOError(EAGAIN, "write could not complete without blocking", {
+    characters_written: written,
+  });
+}
 
 function pyRepr(s: string): string {
   const q = s.includes("'") && !s.includes('"') ? '"' : "'";
@@ -207,13 +214,23 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
   #closing: Promise<void> | null = null;
   #br: BinaryReader | null = null;
   #tr: TextReader | null = null;
+  // Text mode: Python's `encoding`, `errors` and `newline` as given.
+  #encodingName = "";
+  #errorsName = "";
+  #newline: string | null = null;
   // Text writing.
-  #codec: Codec = "utf-8";
-  #errors: Errors = "strict";
+  #encoder: Encoder | null = null;
+  /** Plain UTF-8 (no byte order mark to write): the fast path. */
+  #utf8 = false;
   #writeNl: string | null = null;
-  // The write buffer: `#wbuf[0, #wlen)` not yet sent.
+  // The write buffer: `#wbuf[#wpos, #wend)` not yet sent (Python's
+  // `write_pos` and `write_end`).
   #wbuf: Uint8Array | null = null;
-  #wlen = 0;
+  #wpos = 0;
+  #wend = 0;
+  /** Writes and flushes that wait (timeout and non-blocking modes), in call order. */
+  #wbusy = 0;
+  #wtail: Promise<void> = Promise.resolve();
   /** Settles when every send started so far has (never rejects). */
   #sent: Promise<void> = Promise.resolve();
 
@@ -261,7 +278,9 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
       this.#open = this.#reading;
       return;
     }
-    const name = options.encoding ?? "utf-8";
+    // Python's default is the locale's encoding: "UTF-8" on the platforms
+    // Deno runs on (in Python's UTF-8 mode it would read "utf-8").
+    const name = options.encoding ?? "UTF-8";
     if (typeof name !== "string") {
       throw new TypeError(
         `makefile() argument 'encoding' must be str or None, not ${pyTypeName(name)}`,
@@ -286,10 +305,13 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
           `encoding '${encoding.name}' can only be read (written: utf-8, ascii, latin-1)`,
         );
       }
-    } else {
-      this.#codec = encoding.codec;
+    } else if (this.#writing) {
+      this.#encoder = new Encoder(encoding, errors);
+      this.#utf8 = encoding.codec === "utf-8" && encoding.bom === null;
     }
-    this.#errors = errors;
+    this.#encodingName = name;
+    this.#errorsName = errors;
+    this.#newline = newline;
     // On output, "\n" becomes `newline`; null means os.linesep, "\n" here.
     this.#writeNl = newline === "\r" || newline === "\r\n" ? newline : null;
     if (this.#reading) this.#tr = new TextReader(backend, encoding, errors, newline);
@@ -323,6 +345,165 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
    */
   get name(): number {
     return this.#closed ? -1 : this.#fileno;
+  }
+
+  /**
+   * Like Python's `fileno()`: the socket's `fileno()`, as `name`.
+   *
+   * @returns The number.
+   * @throws {UnsupportedOperation} `fileno` for `"rwb"` and `"rw"`, as
+   *   Python's `BufferedRWPair`.
+   * @throws {RangeError} `I/O operation on closed file.` once closed.
+   */
+  fileno(): number {
+    if (this.#reading && this.#writing && this.#bufsize > 0) {
+      throw new UnsupportedOperation("fileno");
+    }
+    if (this.#closed) throw new RangeError("I/O operation on closed file.");
+    return this.#fileno;
+  }
+
+  /**
+   * Like Python's `isatty()`: a socket is not a terminal.
+   *
+   * @returns False.
+   * @throws {RangeError} `I/O operation on closed file.` once closed.
+   */
+  isatty(): boolean {
+    if (this.#closed) throw new RangeError("I/O operation on closed file.");
+    return false;
+  }
+
+  /**
+   * Like Python's `seekable()`: a socket cannot seek.
+   *
+   * @returns False.
+   * @throws {RangeError} `I/O operation on closed socket.` once closed
+   *   (except `"rwb"` and `"rw"`, as Python).
+   */
+  seekable(): boolean {
+    if (this.#closed && !(this.#reading && this.#writing)) {
+      throw new RangeError("I/O operation on closed socket.");
+    }
+    return false;
+  }
+
+  /**
+   * Like Python's `tell()`: a socket has no position.
+   *
+   * @throws {UnsupportedOperation} always, with Python's message.
+   * @throws {RangeError} `I/O operation on closed file.` on a closed text file.
+   */
+  tell(): never {
+    if (!this.#binary && this.#closed) throw new RangeError("I/O operation on closed file.");
+    throw new UnsupportedOperation(this.#binary ? "seek" : "underlying stream is not seekable");
+  }
+
+  /**
+   * Like Python's `seek(offset, whence=0)`: a socket cannot seek.
+   *
+   * @param _offset Ignored.
+   * @param _whence Ignored.
+   * @throws {UnsupportedOperation} always, with Python's message.
+   * @throws {RangeError} on a closed file, with Python's message.
+   */
+  seek(_offset: number, _whence: number = 0): never {
+    // Python's BufferedRWPair and raw SocketIO say "seek", closed or not.
+    const pair = this.#bufsize === 0 || (this.#reading && this.#writing && this.#binary);
+    if (this.#closed && !pair) {
+      throw new RangeError(this.#binary ? "seek of closed file" : "I/O operation on closed file.");
+    }
+    throw new UnsupportedOperation(
+      !this.#binary
+        ? "underlying stream is not seekable"
+        : pair
+        ? "seek"
+        : "File or stream is not seekable.",
+    );
+  }
+
+  /**
+   * Like Python's `truncate(size=None)`: a socket cannot be truncated.
+   *
+   * @param _size Ignored.
+   * @throws {UnsupportedOperation} `truncate`.
+   * @throws {RangeError} on a closed file, with Python's message.
+   */
+  truncate(_size?: number | null): never {
+    const pair = this.#bufsize === 0 || (this.#reading && this.#writing && this.#binary);
+    if (this.#closed && !pair) {
+      throw new RangeError(
+        this.#binary ? "truncate of closed file" : "I/O operation on closed file.",
+      );
+    }
+    throw new UnsupportedOperation("truncate");
+  }
+
+  /**
+   * Like Python's `encoding` (text modes): the encoding as given, or
+   * `"UTF-8"` (the locale's, as Python reports it) by default; null in
+   * binary modes (Python's binary files have no such attribute).
+   *
+   * @returns The name.
+   */
+  get encoding(): string | null {
+    return this.#binary ? null : this.#encodingName;
+  }
+
+  /**
+   * Like Python's `errors` (text modes): the error handler; null in binary
+   * modes.
+   *
+   * @returns `"strict"`, `"replace"` or `"ignore"`.
+   */
+  get errors(): string | null {
+    return this.#binary ? null : this.#errorsName;
+  }
+
+  /**
+   * Like Python's `line_buffering` (text modes): always false, as
+   * `makefile()` makes it; null in binary modes.
+   *
+   * @returns False.
+   */
+  get line_buffering(): boolean | null {
+    return this.#binary ? null : false;
+  }
+
+  /**
+   * Like Python's `write_through` (text modes): always false; null in
+   * binary modes.
+   *
+   * @returns False.
+   */
+  get write_through(): boolean | null {
+    return this.#binary ? null : false;
+  }
+
+  /**
+   * Like Python's `repr()` of the file object:
+   * `<_io.BufferedReader name=3>`, `<_io.BufferedWriter name=3>`,
+   * `<_io.BufferedRWPair object>`, `<socket.SocketIO object>` (unbuffered),
+   * `<_io.TextIOWrapper name=3 mode='r' encoding='UTF-8'>`.
+   *
+   * @returns The text.
+   */
+  toString(): string {
+    if (this.#bufsize === 0) return "<socket.SocketIO object>";
+    const pair = this.#reading && this.#writing;
+    if (this.#binary) {
+      if (pair) return "<_io.BufferedRWPair object>";
+      return `<_io.Buffered${this.#reading ? "Reader" : "Writer"} name=${this.name}>`;
+    }
+    const name = pair ? "" : ` name=${this.name}`;
+    return `<_io.TextIOWrapper${name} mode=${pyRepr(this.#mode)} encoding=${
+      pyRepr(this.#encodingName)
+    }>`;
+  }
+
+  /** `Deno.inspect(file)` and `console.log(file)` show `toString()`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
   }
 
   /**
@@ -567,14 +748,12 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
    * await b.close();
    * ```
    */
-  write(data: T | ArrayBufferView | ArrayBufferLike): Promise<number> {
+  write(data: T extends string ? string : ArrayBufferView | ArrayBufferLike): Promise<number> {
     try {
       this.#checkWrite("write to");
       if (this.#binary) {
         const bytes = toBytes(data);
-        const n = bytes.length;
-        const sending = this.#buffer(bytes);
-        return sending === null ? Promise.resolve(n) : sending.then(() => n);
+        return this.#write(bytes, bytes.length);
       }
       if (typeof data !== "string") {
         throw new TypeError(`write() argument must be str, not ${pyTypeName(data)}`);
@@ -583,19 +762,19 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
       const text = this.#writeNl === null ? data : data.replaceAll("\n", this.#writeNl);
       // Fast path: UTF-8 straight into the buffer when it surely fits.
       if (
-        this.#codec === "utf-8" && text.length * BYTES_PER_UNIT <= this.#bufsize - this.#wlen &&
-        text.isWellFormed()
+        this.#utf8 && this.#wbusy === 0 &&
+        text.length * BYTES_PER_UNIT <= this.#bufsize - this.#wend && text.isWellFormed()
       ) {
         const buf = this.#wbuf ??= new Uint8Array(this.#bufsize);
-        this.#wlen += ENCODER.encodeInto(text, buf.subarray(this.#wlen)).written;
+        this.#wend += ENCODER.encodeInto(text, buf.subarray(this.#wend)).written;
         return Promise.resolve(count);
       }
-      const bytes = encode(this.#codec, this.#errors, text);
+      const encoder = this.#encoder!;
+      const bytes = encoder.encode(text);
       if (!(bytes instanceof Uint8Array)) {
-        throw new UnicodeEncodeError(this.#codec, text, bytes.start, bytes.end, bytes.reason);
+        throw new UnicodeEncodeError(encoder.name, text, bytes.start, bytes.end, bytes.reason);
       }
-      const sending = this.#buffer(bytes);
-      return sending === null ? Promise.resolve(count) : sending.then(() => count);
+      return this.#write(bytes, count);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -608,23 +787,72 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
    * @param lines What to write.
    * @throws as `write()`.
    */
-  async writelines(lines: Iterable<T | ArrayBufferView | ArrayBufferLike>): Promise<void> {
+  async writelines(
+    lines: Iterable<T extends string ? string : ArrayBufferView | ArrayBufferLike>,
+  ): Promise<void> {
     this.#checkWrite("");
     for (const line of lines) await this.write(line);
   }
 
+  /** Whether writes go through partial sends (timeout and non-blocking modes). */
+  #partial(): boolean {
+    const b = this.#backend;
+    return b.send !== undefined && (b.timeout ?? null) !== null;
+  }
+
+  /** Writes `bytes`; resolves `count` (what `write()` reports) once done. */
+  #write(bytes: Uint8Array, count: number): Promise<number> {
+    if (this.#wbusy === 0) {
+      const n = bytes.length;
+      if (this.#bufsize > 0 && n <= this.#bufsize - this.#wend) {
+        this.#append(bytes);
+        return Promise.resolve(count);
+      }
+      if (!this.#partial()) {
+        const sending = this.#buffer(bytes);
+        return sending === null ? Promise.resolve(count) : sending.then(() => count);
+      }
+    }
+    return this.#serial(async () => {
+      if (this.#partial()) return await this.#writePartial(bytes, count);
+      await this.#buffer(bytes);
+      return count;
+    });
+  }
+
+  /** Runs `fn` after the writes and flushes that wait, in call order. */
+  #serial<R>(fn: () => Promise<R>): Promise<R> {
+    const run = async (): Promise<R> => {
+      try {
+        return await fn();
+      } finally {
+        this.#wbusy--;
+      }
+    };
+    const result = this.#wbusy++ === 0 ? run() : this.#wtail.then(run);
+    this.#wtail = result.then(noop, noop);
+    return result;
+  }
+
+  /** Appends `bytes` to the write buffer, which has room for them. */
+  #append(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const buf = this.#wbuf ??= new Uint8Array(this.#bufsize);
+    buf.set(bytes, this.#wend);
+    this.#wend += bytes.length;
+  }
+
   /**
-   * Buffers `bytes` as Python's `BufferedWriter.write()` does; returns the
-   * sends it started, or null when it only buffered.
+   * Blocking mode: buffers `bytes` as Python's `BufferedWriter.write()`
+   * does; returns the sends it started, or null when it only buffered.
+   * Sends start at once and in order, so calls need not wait for each other.
    */
   #buffer(bytes: Uint8Array): Promise<void> | null {
     const n = bytes.length;
     const size = this.#bufsize;
     if (size === 0) return n === 0 ? null : this.#send(bytes);
-    if (n <= size - this.#wlen) {
-      const buf = this.#wbuf ??= new Uint8Array(size);
-      buf.set(bytes, this.#wlen);
-      this.#wlen += n;
+    if (n <= size - this.#wend) {
+      this.#append(bytes);
       return null;
     }
     // Full: send what is buffered, then the data itself if it is larger than
@@ -634,18 +862,16 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
       const second = this.#send(bytes);
       return first === null ? second : Promise.all([first, second]).then(noop);
     }
-    const buf = this.#wbuf ??= new Uint8Array(size);
-    buf.set(bytes, 0);
-    this.#wlen = n;
+    this.#append(bytes);
     return first;
   }
 
-  /** Hands the buffered bytes to the socket; the buffer is theirs now. */
+  /** Hands the buffered bytes to `sendall()`; the buffer is theirs now. */
   #sendBuffered(): Promise<void> | null {
-    if (this.#wlen === 0) return null;
-    const data = this.#wbuf!.subarray(0, this.#wlen);
+    if (this.#wend === this.#wpos) return null;
+    const data = this.#wbuf!.subarray(this.#wpos, this.#wend);
     this.#wbuf = null;
-    this.#wlen = 0;
+    this.#wpos = this.#wend = 0;
     return this.#send(data);
   }
 
@@ -656,13 +882,83 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
   }
 
   /**
-   * Like Python's `flush()`, but returns a promise: sends what is buffered
-   * and resolves once everything written so far has been sent (or queued
-   * by the socket, in timeout and non-blocking modes). Does nothing on a
-   * file not opened for writing.
+   * Timeout and non-blocking modes: Python's `BufferedWriter.write()` over
+   * a socket's `send()` (CPython's `_bufferedwriter_write`). What the socket
+   * does not accept at once is buffered while the buffer has room; when it
+   * has none, `BlockingIOError` says in `characters_written` how many bytes
+   * of `bytes` were accepted (sent or buffered): exactly those reach the
+   * peer, so the caller writes the rest again.
+   */
+  async #writePartial(bytes: Uint8Array, count: number): Promise<number> {
+    const n = bytes.length;
+    const size = this.#bufsize;
+    if (size === 0) return n === 0 ? 0 : await this.#backend.send!(bytes);
+    if (n <= size - this.#wend) {
+      this.#append(bytes);
+      return count;
+    }
+    try {
+      await this.#flushPartial();
+    } catch (e) {
+      if (!(e instanceof BlockingIOError)) throw e;
+      // Make room by moving what is left to the front, and buffer what fits.
+      const buf = this.#wbuf!;
+      buf.copyWithin(0, this.#wpos, this.#wend);
+      this.#wend -= this.#wpos;
+      this.#wpos = 0;
+      const avail = size - this.#wend;
+      if (n <= avail) {
+        this.#append(bytes);
+        return count;
+      }
+      this.#append(bytes.subarray(0, avail));
+      throw wouldBlock(avail);
+    }
+    let written = 0;
+    while (n - written > size) {
+      let k: number;
+      try {
+        k = await this.#backend.send!(bytes.subarray(written));
+      } catch (e) {
+        if (!(e instanceof BlockingIOError)) throw e;
+        this.#append(bytes.subarray(written, written + size));
+        throw wouldBlock(written + size);
+      }
+      written += k;
+    }
+    this.#append(bytes.subarray(written));
+    return count;
+  }
+
+  /**
+   * Timeout and non-blocking modes: sends what is buffered with `send()`;
+   * what the socket does not take stays buffered (`BlockingIOError` with
+   * `characters_written` 0, or `TimeoutError`), as in Python.
+   */
+  async #flushPartial(): Promise<void> {
+    while (this.#wpos < this.#wend) {
+      let k: number;
+      try {
+        k = await this.#backend.send!(this.#wbuf!.subarray(this.#wpos, this.#wend));
+      } catch (e) {
+        throw e instanceof BlockingIOError ? wouldBlock(0) : e;
+      }
+      this.#wpos += k;
+    }
+    this.#wpos = this.#wend = 0;
+  }
+
+  /**
+   * Like Python's `flush()`, but returns a promise: sends what is buffered.
+   * Blocking mode: resolves once everything written so far has been sent.
+   * Timeout and non-blocking modes: once the socket has accepted it all
+   * (queued to send); what it does not accept stays buffered for the next
+   * `flush()`, as in Python. Does nothing on a file not opened for writing.
    *
    * @throws {RangeError} on a closed file.
-   * @throws {OSError} when sending fails, or by the socket's mode.
+   * @throws {OSError} when sending fails; `TimeoutError` in timeout mode;
+   *   `BlockingIOError` (`characters_written` 0) in non-blocking mode when
+   *   the socket cannot take all of it now.
    */
   flush(): Promise<void> {
     if (this.#closed) {
@@ -675,7 +971,11 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
   }
 
   #flush(): Promise<void> {
-    return this.#sendBuffered() ?? this.#sent;
+    if (!this.#writing) return Promise.resolve();
+    if (this.#wbusy === 0 && !this.#partial()) return this.#sendBuffered() ?? this.#sent;
+    return this.#serial(() =>
+      this.#partial() ? this.#flushPartial() : this.#sendBuffered() ?? this.#sent
+    );
   }
 
   /**
@@ -689,7 +989,7 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
     if (this.#closing !== null) return this.#closing.catch(noop);
     this.#closed = true;
     this.#open = false;
-    const flushed = this.#writing ? this.#flush() : Promise.resolve();
+    const flushed = this.#flush();
     const release = () => this.#backend.release();
     this.#closing = flushed.then(release, (e) => release().then(() => Promise.reject(e)));
     return this.#closing;

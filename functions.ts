@@ -45,6 +45,7 @@ import {
   EAI_AGAIN,
   EAI_BADFLAGS,
   EAI_NONAME,
+  ENXIO,
   EOPNOTSUPP,
   IPPROTO_IPV6,
   IPV6_V6ONLY,
@@ -60,7 +61,9 @@ import {
   SOL_SOCKET,
 } from "./constants.ts";
 import { ConnectionError, gaierror, herror, OSError } from "./errors.ts";
-import { type Address, getdefaulttimeout, Socket } from "./socket.ts";
+import { UnicodeEncodeError } from "./_text.ts";
+import { surrogateError } from "./_pytype.ts";
+import { _GLOBAL_DEFAULT_TIMEOUT, type Address, getdefaulttimeout, Socket } from "./socket.ts";
 import { gaiError, oserror } from "./_errno.ts";
 import {
   cString,
@@ -79,6 +82,8 @@ import {
   findServiceByPort,
   hostByAddress,
   hostsByName,
+  interfaceIndex,
+  interfaceList,
   interfaceName,
 } from "./_fn_db.ts";
 import {
@@ -98,24 +103,17 @@ import {
   sockaddrOf,
 } from "./_fn_resolve.ts";
 
-/** An IPv4 socket address, `[host, port]`. */
-export type Inet4Address = [host: string, port: number];
-
-/** An IPv6 socket address, `[host, port, flowinfo, scope_id]`. */
-export type Inet6Address = [
-  host: string,
-  port: number,
-  flowinfo: number,
-  scope_id: number,
-];
+export type { Inet4Address, Inet6Address } from "./_address.ts";
+import type { Inet4Address, Inet6Address } from "./_address.ts";
+import type { AddressFamily, SocketKind } from "./constants.ts";
 
 /**
  * One result of {@linkcode getaddrinfo}: `[family, type, proto, canonname,
  * sockaddr]`, as Python's 5-tuple.
  */
 export type AddrInfo = [
-  family: number,
-  type: number,
+  family: AddressFamily,
+  type: SocketKind,
   proto: number,
   canonname: string,
   sockaddr: Inet4Address | Inet6Address,
@@ -200,12 +198,15 @@ export async function getaddrinfo(
   } else throw new TypeError("getaddrinfo() argument 1 must be string or None");
   let service: string | null;
   if (port === null || port === undefined) service = null;
-  else if (typeof port === "string") service = cString(port);
-  else if ((port as unknown) instanceof Uint8Array) {
+  else if (typeof port === "string") {
+    const error = surrogateError(port);
+    if (error !== null) throw error;
+    service = cString(port);
+  } else if ((port as unknown) instanceof Uint8Array) {
     service = cString(latin1(port as unknown as Uint8Array));
   } else if (
-    (typeof port === "number" && Number.isInteger(port)) ||
-    typeof port === "bigint" || typeof port === "boolean"
+    // Python takes an int, not a bool (its check is PyLong_CheckExact).
+    (typeof port === "number" && Number.isInteger(port)) || typeof port === "bigint"
   ) {
     service = String(toCLong(port));
   } else throw new OSError("Int or String expected");
@@ -540,6 +541,8 @@ export async function getnameinfo(
   if (sockaddr.length < 2 || sockaddr.length > 4) throw illegal();
   const [host, port, flowinfoArg = 0, scopeArg = 0] = sockaddr as unknown[];
   if (typeof host !== "string") throw illegal();
+  const hostError = surrogateError(host);
+  if (hostError !== null) throw hostError;
   const portNumber = toCInt(port);
   const flowinfo = toCUIntMask(flowinfoArg);
   const scopeId = toCUIntMask(scopeArg);
@@ -967,8 +970,8 @@ function isWildcard(host: unknown): boolean {
  * connects.
  *
  * The timeout applies to each attempt and stays set on the returned socket;
- * when omitted (`undefined`), sockets keep `getdefaulttimeout()`, as in
- * Python; `null` means blocking.
+ * when omitted (`undefined`) or `_GLOBAL_DEFAULT_TIMEOUT`, sockets keep
+ * `getdefaulttimeout()`, as in Python; `null` means blocking.
  *
  * Deno cannot choose the source address of an outgoing TCP connection, so
  * `source_address` may only be null or a wildcard with port 0 (`["", 0]`,
@@ -976,7 +979,8 @@ function isWildcard(host: unknown): boolean {
  * anything else raises `OSError` `EOPNOTSUPP`.
  *
  * @param address `[host, port]`; the host may be null (loopback) or a name.
- * @param timeout Seconds per attempt, `null` for blocking, or omitted for the default.
+ * @param timeout Seconds per attempt, `null` for blocking, or omitted (or
+ *   `_GLOBAL_DEFAULT_TIMEOUT`) for the default.
  * @param source_address Must be null or a wildcard with port 0 (see above).
  * @param options `all_errors`.
  * @returns The connected socket.
@@ -1001,7 +1005,7 @@ function isWildcard(host: unknown): boolean {
 // deno-lint-ignore camelcase
 export async function create_connection(
   address: [host: string | null, port: number | string],
-  timeout?: number | null,
+  timeout?: number | null | typeof _GLOBAL_DEFAULT_TIMEOUT,
   // deno-lint-ignore camelcase
   source_address?: Address | null,
   options: CreateConnectionOptions = {},
@@ -1039,7 +1043,7 @@ export async function create_connection(
     let sock: Socket | null = null;
     try {
       sock = new Socket(family, type, proto);
-      if (timeout !== undefined) sock.settimeout(timeout);
+      if (timeout !== undefined && timeout !== _GLOBAL_DEFAULT_TIMEOUT) sock.settimeout(timeout);
       await sock.connect(sockaddr);
       return sock;
     } catch (e) {
@@ -1301,4 +1305,167 @@ export async function socketpair(
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   }
+}
+
+// ---------------------------------------------------------------- interfaces
+
+/**
+ * Like Python's `socket.if_nameindex()`: the network interfaces, as
+ * `[index, name]` pairs in index order. Read from `/sys/class/net` (Deno
+ * allows that with `--allow-all`); else from `Deno.networkInterfaces()`
+ * (`--allow-sys`), which knows the loopback interface and those with a
+ * link-local IPv6 address.
+ *
+ * @returns The interfaces.
+ * @example
+ * ```ts
+ * import { if_nameindex } from "@pysocket/socket/functions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(if_nameindex().every(([index, name]) => index > 0 && name !== ""));
+ * ```
+ */
+// deno-lint-ignore camelcase
+export function if_nameindex(): [index: number, name: string][] {
+  return interfaceList();
+}
+
+/**
+ * Like Python's `socket.if_nametoindex()`: the index of the interface named
+ * `if_name`.
+ *
+ * @param if_name The interface's name (a string, or its bytes).
+ * @returns Its index.
+ * @throws {OSError} "no interface with this name".
+ * @throws {TypeError} For a name that is neither a string nor bytes.
+ * @throws {RangeError} `UnicodeEncodeError` for a lone surrogate; "embedded null byte".
+ * @example
+ * ```ts
+ * import { if_indextoname, if_nametoindex } from "@pysocket/socket/functions";
+ * import assert from "node:assert/strict";
+ *
+ * if (Deno.build.os === "linux") assert.equal(if_indextoname(if_nametoindex("lo")), "lo");
+ * ```
+ */
+// deno-lint-ignore camelcase
+export function if_nametoindex(if_name: string | Uint8Array): number {
+  let name: string;
+  if (if_name instanceof Uint8Array) {
+    name = new TextDecoder().decode(if_name);
+  } else if (typeof if_name === "string") {
+    // Python encodes with the file system's codec: UTF-8, where only
+    // \udc80-\udcff (undecodable bytes, escaped) pass.
+    const chars = Array.from(if_name);
+    const bad = chars.findIndex((c) => /^[\ud800-\udc7f\udd00-\udfff]$/.test(c));
+    if (bad >= 0) {
+      throw new UnicodeEncodeError("utf-8", if_name, bad, bad + 1, "surrogates not allowed");
+    }
+    name = if_name;
+  } else {
+    throw new TypeError(
+      `expected str, bytes or os.PathLike object, not ${pyTypeName(if_name)}`,
+    );
+  }
+  if (name.includes("\0")) throw new RangeError("embedded null byte");
+  const index = /[\udc80-\udcff]/.test(name) ? 0 : interfaceIndex(name);
+  if (index === 0) throw new OSError("no interface with this name");
+  return index;
+}
+
+/**
+ * Like Python's `socket.if_indextoname()`: the name of the interface with
+ * index `if_index`.
+ *
+ * @param if_index The interface's index.
+ * @returns Its name.
+ * @throws {OSError} `ENXIO` when no interface has that index.
+ * @throws {TypeError} For a value that is not an integer.
+ * @throws {RangeError} For a negative index (Python's `OverflowError`).
+ * @example
+ * ```ts
+ * import { if_indextoname } from "@pysocket/socket/functions";
+ * import assert from "node:assert/strict";
+ *
+ * if (Deno.build.os === "linux") assert.equal(if_indextoname(1), "lo");
+ * ```
+ */
+// deno-lint-ignore camelcase
+export function if_indextoname(if_index: number): string {
+  const isInt = typeof if_index === "bigint" || typeof if_index === "boolean" ||
+    (typeof if_index === "number" && Number.isInteger(if_index));
+  if (!isInt) throw new TypeError("an integer is required");
+  const n = toPyInt(if_index);
+  if (n < 0n) throw new RangeError("can't convert negative value to unsigned int");
+  if (n > 0xffffffffffffffffn) {
+    throw new RangeError("Python int too large to convert to C unsigned long");
+  }
+  // The C function takes an unsigned int.
+  const name = interfaceName(Number(BigInt.asUintN(32, n)));
+  if (name === null) throw oserror(ENXIO);
+  return name;
+}
+
+// ------------------------------------------------------- ancillary data sizes
+
+// Linux on 64-bit: sizeof(struct cmsghdr) (already aligned), the alignment
+// of CMSG_ALIGN, and the largest socklen_t Python accepts (INT_MAX).
+const CMSGHDR_SIZE = 16;
+const CMSG_ALIGNMENT = 8;
+const SOCKLEN_LIMIT = 0x7fffffff;
+
+function cmsgLength(fn: string, length: unknown): number {
+  const n = toPyInt(length);
+  if (n >= 2n ** 63n || n < -(2n ** 63n)) {
+    throw new RangeError("Python int too large to convert to C ssize_t");
+  }
+  if (n < 0n || n > BigInt(SOCKLEN_LIMIT)) throw new RangeError(`${fn}() argument out of range`);
+  return Number(n);
+}
+
+/**
+ * Like Python's `socket.CMSG_LEN()`: the size of an ancillary data item
+ * whose data is `length` bytes, as Linux's `CMSG_LEN` (no `sendmsg()` in
+ * Deno uses it, but code computing buffer sizes ports).
+ *
+ * @param length The data's size.
+ * @returns The item's size, without trailing padding.
+ * @throws {RangeError} "CMSG_LEN() argument out of range" (Python's `OverflowError`).
+ * @example
+ * ```ts
+ * import { CMSG_LEN } from "@pysocket/socket/functions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(CMSG_LEN(4), 20);
+ * ```
+ */
+export function CMSG_LEN(length: number): number {
+  const n = cmsgLength("CMSG_LEN", length);
+  if (n > SOCKLEN_LIMIT - CMSGHDR_SIZE) throw new RangeError("CMSG_LEN() argument out of range");
+  return CMSGHDR_SIZE + n;
+}
+
+/**
+ * Like Python's `socket.CMSG_SPACE()`: the buffer space an ancillary data
+ * item whose data is `length` bytes takes, padding included.
+ *
+ * @param length The data's size.
+ * @returns The item's size with padding.
+ * @throws {RangeError} "CMSG_SPACE() argument out of range" (Python's `OverflowError`).
+ * @example
+ * ```ts
+ * import { CMSG_SPACE } from "@pysocket/socket/functions";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(CMSG_SPACE(4), 24);
+ * ```
+ */
+export function CMSG_SPACE(length: number): number {
+  const n = cmsgLength("CMSG_SPACE", length);
+  // CPython leaves room for the padding before and after the data: CMSG_SPACE(1).
+  if (n > SOCKLEN_LIMIT - (CMSGHDR_SIZE + CMSG_ALIGNMENT)) {
+    throw new RangeError("CMSG_SPACE() argument out of range");
+  }
+  const space = CMSGHDR_SIZE + Math.ceil(n / CMSG_ALIGNMENT) * CMSG_ALIGNMENT;
+  if (space > SOCKLEN_LIMIT) throw new RangeError("CMSG_SPACE() argument out of range");
+  return space;
 }

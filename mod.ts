@@ -64,8 +64,11 @@
  *
  * ### Different, and how
  *
- * - `close` — returns a promise; data already accepted by `send` is still
- *   delivered, waiting at most the socket's timeout.
+ * - `close` — returns a promise, at once as Python's returns: data already
+ *   accepted by `send` is still delivered in the background, as the kernel
+ *   does; if the peer reads none of it for 60 seconds it is dropped, so a
+ *   peer that never reads keeps no process alive. While a `makefile()`
+ *   object is open the socket stays open and usable (Python 3).
  * - `fileno` — Deno exposes no OS descriptors: a process-unique number, -1 once closed.
  * - `makefile` — the file object's reads and writes return promises, and a
  *   read that times out loses nothing and can be retried (Python's cannot).
@@ -102,9 +105,20 @@
  * sends RST (Deno has no `SO_LINGER`), so a peer sees the end of the stream
  * rather than `ConnectionResetError`; a flag other than `MSG_PEEK`,
  * `MSG_DONTWAIT` and `MSG_WAITALL` raises `EOPNOTSUPP` (Linux: `EINVAL` for
- * some); a non-blocking call that cannot complete waits one turn of Deno's
- * event loop before it raises `BlockingIOError` (Deno notices arrived data
- * only when its event loop polls, and a retry loop must let it poll).
+ * some); a non-blocking call that cannot complete answers from what
+ * pysocket has received, after one cheap turn of the event loop (an
+ * immediate, a few microseconds), so a retry loop cannot starve Deno.
+ * Bytes another process sent that reached the kernel but not yet Deno's
+ * poller are reported by a later call (Deno polls the network at least
+ * every 61 turns, and at once whenever the program waits, as in
+ * `select()`); bytes, datagrams and connections this process sent itself
+ * over loopback TCP or UDP are waited for (20 ms at most), so they are
+ * there as in Python (not so over AF_UNIX, whose ends Deno leaves
+ * unnamed); a client that
+ * connects and resets before `accept()` is skipped (Deno gives no
+ * connection for it), where Python returns a socket whose first `recv()`
+ * reports the reset; `close()` of an AF_UNIX listener leaves its path in
+ * place, as Python does (Deno would remove it).
  *
  * ## Datagram sockets
  *
@@ -146,6 +160,56 @@
  *   common entries.
  * - `getdefaulttimeout` / `setdefaulttimeout` live in `socket.ts`.
  *
+ * ## `select` and `selectors`
+ *
+ * `socket.select` and `socket.selectors` (also the subpaths `./select` and
+ * `./selectors`) are Python's modules over pysocket's sockets, with Linux's
+ * `poll()` bits and Python's errors, level-triggered; a waiting call is woken
+ * by the sockets themselves (no polling loop, at most one timer). Differences:
+ *
+ * - `select()`, `poll.poll()`, `epoll.poll()` and `selector.select()` return
+ *   promises; with a zero timeout and nothing ready they answer after one
+ *   cheap turn of the event loop, as a non-blocking call does (so a polling
+ *   loop cannot starve Deno; bytes that reached the kernel but not yet
+ *   Deno's poller are reported by a later call). A call that waits sees
+ *   them at once.
+ * - Only pysocket's sockets, their `makefile()` objects and their
+ *   `fileno()` numbers can be selected; any other number is not open
+ *   (`select()`: `EBADF`; `poll()`: `POLLNVAL`; `epoll`: `EBADF`).
+ * - A socket closed while `select()` waits on it rejects the call with
+ *   `EBADF` (Linux would go on waiting).
+ * - A registered socket keeps a read (or an accept) posted until it is
+ *   unregistered, so that readiness is seen without a call pending.
+ * - `epoll` is level-triggered; `EPOLLET` reports a socket once after each
+ *   change of state the socket signals (Linux may report fewer);
+ *   `EPOLLEXCLUSIVE` has no effect; `epoll.fileno()` and
+ *   `EpollSelector.fileno()` return -1, and `epoll.fromfd()` is not
+ *   supported (no descriptors in Deno).
+ * - Python's built-in `KeyError` and `RuntimeError` are classes of those
+ *   names exported by `select` (and `selectors`); `ValueError` is `RangeError`.
+ * - `get_map()` returns a read-only `Map`-like view: `get()` of an object not
+ *   registered gives `undefined` (Python's mapping raises `KeyError`).
+ * - `SelectorKey` is a class with the four fields, not a tuple.
+ *
+ * ## `ssl`
+ *
+ * `socket.ssl` (also the subpath `./ssl`) is Python's `ssl` module over
+ * pysocket's sockets: `SSLContext`, `create_default_context()`,
+ * `wrap_socket()` for clients, servers and STARTTLS in both directions, and
+ * `SSLSocket` in Python's three modes (a timeout raises `TimeoutError`, a
+ * non-blocking call `SSLWantReadError` / `SSLWantWriteError`; nothing is
+ * lost). TLS is `node:tls` (rustls) over the socket's own receive buffer.
+ * Differences (the full list, name by name, is in `ssl.ts`):
+ *
+ * - `wrap_socket()`, `do_handshake()` and every call that can wait return
+ *   promises.
+ * - TLS 1.0 and 1.1 are unavailable; `set_ciphers()` is checked but not
+ *   applied (rustls's own suites); `OPENSSL_VERSION` names rustls.
+ * - Error messages are Python's without the `(_ssl.c:NNN)` suffix.
+ * - `unwrap()`, `SSLObject`, `MemoryBIO`, `SSLSession`, SNI callbacks and
+ *   post-handshake authentication are not supported.
+ * - `shutdown(SHUT_WR)` sends close_notify and keeps TLS (Python drops it).
+ *
  * @module
  */
 
@@ -154,3 +218,6 @@ export * from "./file_object.ts";
 export * from "./constants.ts";
 export * from "./errors.ts";
 export * from "./functions.ts";
+export * as select from "./select.ts";
+export * as selectors from "./selectors.ts";
+export * as ssl from "./ssl.ts";

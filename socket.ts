@@ -32,21 +32,40 @@
 import { AcceptQueue } from "./_accept_queue.ts";
 import {
   type Address,
+  type AnyAddressArg,
   emptyAddress,
   isIPv4,
   needsLookup,
   parseAddress,
   resolve,
+  type SenderAddress,
+  type SockAddr,
   type Target,
   toAddress,
 } from "./_address.ts";
 import type { FileBackend } from "./_backend.ts";
-import { checkInt, pyTypeName } from "./_pytype.ts";
+import { checkCInt, checkInt, checkIntArg, checkLong, pyRepr, pyTypeName } from "./_pytype.ts";
 import { DATAGRAM_BUFFER, DatagramSocket } from "./_datagram.ts";
-import { Alarm, deadlineFor } from "./_deadline.ts";
+import { alarm, deadlineFor, nextTurn } from "./_deadline.ts";
 import { fromDenoError, oserror } from "./_errno.ts";
 import { ReceiveBuffer } from "./_receive_buffer.ts";
 import { SendQueue } from "./_send_queue.ts";
+import { listenForPeer, peerNotifier } from "./_loopback.ts";
+import {
+  byFileno,
+  type Pollable,
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLNVAL,
+  POLLOUT,
+  POLLRDHUP,
+  POLLRDNORM,
+  POLLWRBAND,
+  POLLWRNORM,
+  readiness,
+  Watchers,
+} from "./_readiness.ts";
 import {
   AF_INET,
   AF_INET6,
@@ -90,10 +109,49 @@ import {
   SOL_SOCKET,
   TCP_NODELAY,
 } from "./constants.ts";
+import type { AddressFamily, SocketKind } from "./constants.ts";
 import { OSError, TimeoutError } from "./errors.ts";
 import { FileObject, type MakefileOptions } from "./file_object.ts";
+import {
+  IP_TOS,
+  IP_TTL,
+  IPPROTO_IP,
+  IPV6_TCLASS,
+  MSG_NOSIGNAL,
+  SO_LINGER,
+  SO_RCVTIMEO,
+  SO_SNDTIMEO,
+  TCP_KEEPCNT,
+  TCP_KEEPIDLE,
+  TCP_KEEPINTVL,
+} from "./constants.ts";
+import { NodeConn } from "./_node_conn.ts";
+import {
+  intValue,
+  keepCountDefault,
+  keepIdleDefault,
+  keepIntervalDefault,
+  lingerBytes,
+  lingerValue,
+  optionBytes,
+  optionInt,
+  timevalValue,
+  ttlDefault,
+  unavailable,
+  unsupportedFlags,
+} from "./_options.ts";
 
-export type { Address } from "./_address.ts";
+export type {
+  Address,
+  AddressArg,
+  AnyAddressArg,
+  Inet4Address,
+  Inet6Address,
+  Inet6AddressArg,
+  SenderAddress,
+  SockAddr,
+  UnixPath,
+} from "./_address.ts";
 
 /** Data a socket can send: bytes, any view of bytes, or a string (sent as UTF-8). */
 export type Data = ArrayBufferView | ArrayBuffer | string;
@@ -113,12 +171,23 @@ let defaultTimeout: number | null = null;
 
 function checkTimeout(value: unknown): number | null {
   if (value === null || value === undefined) return null;
+  if (typeof value === "boolean") value = Number(value);
   if (typeof value !== "number") {
     throw new TypeError(`'${pyTypeName(value)}' object cannot be interpreted as an integer`);
   }
   if (Number.isNaN(value)) throw new RangeError("Invalid value NaN (not a number)");
+  // Python converts to nanoseconds in a 64-bit integer: an int past it and a
+  // float past it (infinity too) overflow, with different messages.
+  if (Math.abs(value) * 1e9 >= 2 ** 63) {
+    throw new RangeError(
+      Number.isInteger(value)
+        ? "timestamp too large to convert to C _PyTime_t"
+        : "timestamp out of range for platform time_t",
+    );
+  }
   if (!(value >= 0)) throw new RangeError("Timeout value out of range");
-  return value;
+  // Python keeps whole nanoseconds, rounded up (`gettimeout()` of 1/3 is 0.333333334).
+  return Math.ceil(value * 1e9) / 1e9 + 0;
 }
 
 /**
@@ -157,9 +226,9 @@ export function setdefaulttimeout(timeout: number | null): void {
 }
 
 function checkBufsize(fn: string, bufsize: unknown): number {
-  checkInt(bufsize);
-  if ((bufsize as number) < 0) throw new RangeError(`negative buffersize in ${fn}`);
-  return bufsize as number;
+  const n = checkLong(bufsize, "ssize_t");
+  if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
+  return n;
 }
 
 const encoder = new TextEncoder();
@@ -185,11 +254,14 @@ function writableBytes(buffer: unknown): Uint8Array {
   throw new TypeError(`recv_into() argument 1 must be read-write bytes-like object, not ${name}`);
 }
 
-const SUPPORTED_FLAGS = MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL;
+// MSG_NOSIGNAL is honoured as it is: Deno never raises SIGPIPE (a broken
+// pipe is always BrokenPipeError).
+const SUPPORTED_FLAGS = MSG_PEEK | MSG_DONTWAIT | MSG_WAITALL | MSG_NOSIGNAL;
 
 function checkFlags(flags: unknown): number {
   checkInt(flags);
-  if (((flags as number) & ~SUPPORTED_FLAGS) !== 0) throw oserror(EOPNOTSUPP);
+  const unsupported = (flags as number) & ~SUPPORTED_FLAGS;
+  if (unsupported !== 0) throw unsupportedFlags(unsupported);
   return flags as number;
 }
 
@@ -197,10 +269,77 @@ function optionKey(level: number, optname: number): string {
   return `${level}:${optname}`;
 }
 
+// Linux's bounds: address families (NPROTO), socket types (SOCK_MAX), IP protocols (IPPROTO_MAX).
+const NPROTO = 46;
+const SOCK_MAX = 11;
+const IPPROTO_MAX = 263;
+const SOCK_TYPE_MASK = 0xf;
+const SOCK_PACKET = 10;
+const IPPROTO_ICMP = 1;
+const IPPROTO_UDP = 17;
+const IPPROTO_UDPLITE = 136;
+const IPPROTO_MPTCP = 262;
+const PF_UNIX = 1;
+
+/**
+ * `socket()`'s checks in Linux's order (`__sock_create`, `inet_create`,
+ * `unix_create`), with Linux's errno for what the kernel refuses and
+ * `ESOCKTNOSUPPORT` naming Deno for what Linux could open but Deno cannot.
+ *
+ * @returns The socket type without its flags.
+ */
+function checkSocketType(family: number, type: number, proto: number): number {
+  if ((type & ~SOCK_TYPE_MASK & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) !== 0) throw oserror(EINVAL);
+  const base = type & SOCK_TYPE_MASK;
+  if (family < 0 || family >= NPROTO) throw oserror(EAFNOSUPPORT);
+  if (base >= SOCK_MAX) throw oserror(EINVAL);
+  if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
+    throw oserror(EAFNOSUPPORT);
+  }
+  const denoCannot = () =>
+    new OSError(
+      ESOCKTNOSUPPORT,
+      "Socket type not supported (pysocket: Deno offers stream and datagram sockets only)",
+    );
+  if (family === AF_UNIX) {
+    if (proto !== 0 && proto !== PF_UNIX) throw oserror(EPROTONOSUPPORT);
+    if (base === SOCK_RAW || base === SOCK_SEQPACKET) throw denoCannot();
+    if (base !== SOCK_STREAM && base !== SOCK_DGRAM) throw oserror(ESOCKTNOSUPPORT);
+    return base;
+  }
+  // Linux turns AF_INET + SOCK_PACKET into a packet socket.
+  if (family === AF_INET && base === SOCK_PACKET) throw denoCannot();
+  if (proto < 0 || proto >= IPPROTO_MAX) throw oserror(EINVAL);
+  if (base === SOCK_STREAM) {
+    if (proto === IPPROTO_MPTCP) throw denoCannot();
+    if (proto !== 0 && proto !== IPPROTO_TCP) throw oserror(EPROTONOSUPPORT);
+  } else if (base === SOCK_DGRAM) {
+    if (proto === IPPROTO_ICMP || proto === IPPROTO_UDPLITE) throw denoCannot();
+    if (proto !== 0 && proto !== IPPROTO_UDP) throw oserror(EPROTONOSUPPORT);
+  } else if (base === SOCK_RAW) {
+    if (proto === 0) throw oserror(EPROTONOSUPPORT);
+    throw denoCannot();
+  } else {
+    throw oserror(ESOCKTNOSUPPORT);
+  }
+  return base;
+}
+
 /**
  * Like a Python socket object, but every call that can wait returns a
  * promise. Supports AF_INET, AF_INET6 and AF_UNIX, with SOCK_STREAM and
  * SOCK_DGRAM.
+ *
+ * `String(sock)`, `Deno.inspect(sock)` and `console.log(sock)` show
+ * Python's repr: `<socket.socket fd=3, family=2, type=1, proto=0,
+ * laddr=('127.0.0.1', 5000)>`.
+ *
+ * @typeParam A The address type of the socket's family (what
+ *   `getsockname()` returns): {@linkcode Address} unless the socket comes
+ *   from {@linkcode socket} with a constant family (`Inet4Address` for
+ *   `AF_INET`, …).
+ * @typeParam R What `recvfrom()` reports as the sender: the family's
+ *   address on a datagram socket, `null` on a stream socket.
  *
  * @example A client and a server
  * ```ts
@@ -218,15 +357,17 @@ function optionKey(level: number, optname: number): string {
  * await conn.close();
  * ```
  */
-export class Socket {
+export class Socket<A extends Address = Address, R extends Address | null = Address | null> {
   #family: number;
   #type: number;
   #proto: number;
   #timeout: number | null;
   #fileno: number;
   #closed = false;
+  /** Set once the socket really lets go (`close()` with no file object open). */
+  #released = false;
   #closing: Promise<void> | null = null;
-  #alarm = new Alarm();
+  #watchers: Watchers | null = null;
   #options: Map<string, number | Uint8Array> | null = null;
   #fileRefs = 0;
 
@@ -242,6 +383,10 @@ export class Socket {
   #connecting: { done: Promise<void>; abort: AbortController } | null = null;
   #connectReported = true;
   #soError = 0;
+  /** A connect failed (Linux then polls the socket as hung up). */
+  #connectFailed = false;
+  /** A `shutdown(SHUT_WR)` whose FIN waits for queued bytes to go out. */
+  #finishing: Promise<void> | null = null;
 
   // Datagram state: the datagram engine (SOCK_DGRAM only).
   #dgram: DatagramSocket | null = null;
@@ -253,43 +398,101 @@ export class Socket {
    * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`, optionally with
    *   Linux's `SOCK_NONBLOCK` / `SOCK_CLOEXEC` flags.
    * @param proto 0, or the protocol matching `type`.
+   * @param fileno Must be omitted or `null`: Deno exposes no OS descriptors
+   *   to wrap (Python's `socket(fileno=…)`).
    * @throws {OSError} `EAFNOSUPPORT`, `EINVAL`, `ESOCKTNOSUPPORT` or
    *   `EPROTONOSUPPORT` for what Python's `socket()` refuses, and what Deno
-   *   cannot do (raw and sequenced-packet sockets).
+   *   cannot do (raw and sequenced-packet sockets); `EOPNOTSUPP` for a
+   *   `fileno`.
    */
-  constructor(family: number = AF_INET, type: number = SOCK_STREAM, proto: number = 0) {
-    checkInt(family);
-    checkInt(type);
-    checkInt(proto);
-    if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
-      throw oserror(EAFNOSUPPORT);
-    }
-    const base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (base === SOCK_RAW || base === SOCK_SEQPACKET) {
+  constructor(
+    family: number = AF_INET,
+    type: number = SOCK_STREAM,
+    proto: number = 0,
+    fileno: null = null,
+  ) {
+    if (fileno !== null && fileno !== undefined) {
       throw new OSError(
-        ESOCKTNOSUPPORT,
-        "Socket type not supported (pysocket: Deno offers stream and datagram sockets only)",
+        EOPNOTSUPP,
+        "Operation not supported (pysocket: socket(fileno=…) needs OS descriptors, which Deno does not expose)",
       );
     }
-    if (base !== SOCK_STREAM && base !== SOCK_DGRAM) throw oserror(EINVAL);
-    const expected = family === AF_UNIX ? 1 : base === SOCK_STREAM ? IPPROTO_TCP : 17;
-    if (proto !== 0 && proto !== expected) throw oserror(EPROTONOSUPPORT);
-    this.#family = family;
+    // Python reads each as a C int, and takes -1 for its default.
+    let af = checkCInt(family);
+    let kind = checkCInt(type);
+    proto = checkCInt(proto);
+    if (af === -1) af = AF_INET;
+    if (kind === -1) kind = SOCK_STREAM;
+    if (proto === -1) proto = 0;
+    const base = checkSocketType(af, kind, proto);
+    this.#family = af;
     this.#type = base;
     this.#proto = proto;
-    this.#timeout = (type & SOCK_NONBLOCK) !== 0 ? 0 : defaultTimeout;
+    this.#timeout = (kind & SOCK_NONBLOCK) !== 0 ? 0 : defaultTimeout;
     this.#fileno = nextFileno++;
-    if (base === SOCK_DGRAM) this.#dgram = new DatagramSocket(family, this.#alarm);
+    if (base === SOCK_DGRAM) this.#dgram = new DatagramSocket(af, alarm, this.#changed);
+    byFileno.set(this.#fileno, this);
   }
 
-  /** The address family, as given to the constructor. */
-  get family(): number {
+  /**
+   * The address family, as given to the constructor: a member of
+   * {@linkcode AddressFamily} (`AddressFamily.repr(s.family)` gives
+   * Python's `<AddressFamily.AF_INET: 2>`).
+   */
+  get family(): AddressFamily {
     return this.#family;
   }
 
-  /** The socket type (`SOCK_STREAM` or `SOCK_DGRAM`). */
-  get type(): number {
+  /**
+   * The socket type without Linux's flags (`SOCK_STREAM` or `SOCK_DGRAM`):
+   * a member of {@linkcode SocketKind}.
+   */
+  get type(): SocketKind {
     return this.#type;
+  }
+
+  /**
+   * Python's `repr()` of the socket, also what `String(sock)` gives:
+   * `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 5000), raddr=('127.0.0.1', 40000)>`,
+   * with `[closed]` and `fd=-1` after `close()`.
+   *
+   * @returns The repr.
+   * @example
+   * ```ts
+   * import { socket } from "@pysocket/socket/socket";
+   * import assert from "node:assert/strict";
+   * const s = socket();
+   * assert.equal(String(s).replace(/fd=\d+/, "fd=3"), "<socket.socket fd=3, family=2, type=1, proto=0, laddr=('0.0.0.0', 0)>");
+   * await s.close();
+   * assert.equal(String(s), "<socket.socket [closed] fd=-1, family=2, type=1, proto=0>");
+   * ```
+   */
+  toString(): string {
+    let repr = `<socket.socket${this.#closed ? " [closed]" : ""} fd=${this.fileno()}, ` +
+      `family=${this.#family}, type=${this.#type}, proto=${this.#proto}`;
+    if (!this.#closed) {
+      // As Python: each address that can be read and is not empty (an unnamed unix socket's is).
+      const parts: [string, () => Address][] = [
+        ["laddr", () => this.getsockname()],
+        ["raddr", () => this.getpeername()],
+      ];
+      for (const [label, read] of parts) {
+        let address: Address | null = null;
+        try {
+          address = read();
+        } catch (e) {
+          if (!(e instanceof OSError)) throw e;
+        }
+        if (address === null || address === "") continue;
+        repr += `, ${label}=${typeof address === "string" ? address : pyRepr(address)}`;
+      }
+    }
+    return `${repr}>`;
+  }
+
+  /** `Deno.inspect(sock)` and `console.log(sock)` show Python's repr. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
   }
 
   /** The protocol, as given to the constructor. */
@@ -331,7 +534,7 @@ export class Socket {
    * @throws {RangeError} For a port outside 0-65535.
    * @throws {OSError} `EINVAL` when already bound, `EADDRINUSE`, `EBADF` after close.
    */
-  bind(address: Address): void {
+  bind(address: AnyAddressArg): void {
     this.#checkOpen();
     const target = parseAddress(this.#family, address, "bind");
     if (this.#dgram) {
@@ -365,7 +568,7 @@ export class Socket {
    */
   listen(backlog?: number): void {
     this.#checkOpen();
-    if (backlog !== undefined) checkInt(backlog);
+    if (backlog !== undefined) backlog = checkIntArg(backlog);
     if (this.#type !== SOCK_STREAM) throw oserror(EOPNOTSUPP);
     if (this.#conn !== null || this.#connecting !== null) throw oserror(EINVAL);
     const queue = Math.max(0, backlog ?? 128);
@@ -374,7 +577,7 @@ export class Socket {
         // Linux autobinds a unix socket on connect, never on listen: EINVAL, as Python.
         throw oserror(EINVAL);
       }
-      this.bind(emptyAddress(this.#family) as Address);
+      this.bind(emptyAddress(this.#family));
     }
     if (this.#bound!.transport === "tcp" && !this.#listening) {
       // bind() reserved the address with a listener; reopen it with the
@@ -387,10 +590,11 @@ export class Socket {
       this.#accepts = new AcceptQueue(
         this.#listener!,
         queue || 1,
-        this.#alarm,
+        alarm,
         (c) => this.#admit(c),
+        this.#changed,
       );
-      this.#accepts.prefetch = this.#timeout !== null;
+      this.#applyPrefetch();
     }
   }
 
@@ -398,13 +602,13 @@ export class Socket {
    * Like Python's `socket.setblocking()`: `false` is `settimeout(0)`,
    * `true` is `settimeout(null)`.
    *
-   * @param flag Whether calls wait.
+   * @param flag Whether calls wait: a boolean, or an integer as Python
+   *   code often passes (`setblocking(0)`).
+   * @throws {TypeError} For a value that is not an integer (`1.5`).
    */
-  setblocking(flag: boolean): void {
-    if (typeof flag !== "boolean" && typeof flag !== "number") {
-      throw new TypeError(`'${pyTypeName(flag)}' object cannot be interpreted as an integer`);
-    }
-    this.settimeout(flag ? null : 0);
+  setblocking(flag: boolean | number): void {
+    // Python reads the flag as a C long: an int or a bool, not a float.
+    this.settimeout(checkLong(flag) ? null : 0);
   }
 
   /**
@@ -428,9 +632,7 @@ export class Socket {
     this.#timeout = checkTimeout(value);
     // Python stores the value, then fails to set the mode of a closed descriptor.
     this.#checkOpen();
-    const prefetch = this.#timeout !== null;
-    if (this.#inbox) this.#inbox.prefetch = prefetch;
-    if (this.#accepts) this.#accepts.prefetch = prefetch;
+    this.#applyPrefetch();
   }
 
   /**
@@ -444,12 +646,21 @@ export class Socket {
 
   /**
    * Like Python's `socket.setsockopt()`. Options set before the Deno
-   * resource exists are applied when it is created.
+   * resource exists are applied when it is created. Each option has its
+   * real effect or is refused: `TCP_KEEPIDLE`, and `SO_LINGER` on with a
+   * zero timeout (close resets), make `connect()` go through `node:net`, as
+   * does `bind()` before `connect()`; they cannot be set on a socket
+   * Deno connected or accepted. Setting an option to the value it already
+   * has (`IP_TTL` -1, `IP_TOS` 0, the host's `TCP_KEEPINTVL`…) changes
+   * nothing and is accepted.
    *
    * @param level `SOL_SOCKET`, `IPPROTO_TCP`, `IPPROTO_IP` or `IPPROTO_IPV6`.
    * @param optname The option.
-   * @param value An integer or bytes.
-   * @throws {OSError} `ENOPROTOOPT` for an option pysocket cannot honour.
+   * @param value An integer, or bytes (`struct linger` for `SO_LINGER`,
+   *   `struct timeval` for `SO_RCVTIMEO` / `SO_SNDTIMEO`).
+   * @throws {OSError} `ENOPROTOOPT` naming the option and why, for an option
+   *   Deno cannot apply (`[Errno 92] Protocol not available: TCP_KEEPINTVL
+   *   cannot be set in Deno`); `EINVAL` for a value Linux refuses.
    */
   setsockopt(level: number, optname: number, value: number | Uint8Array): void {
     this.#checkOpen();
@@ -461,10 +672,8 @@ export class Socket {
     }
     // Options only datagram sockets have (SO_BROADCAST, multicast, IPV6_V6ONLY).
     if (this.#dgram && this.#dgram.setsockopt(level, optname, value)) return;
-    const int = typeof value === "number"
-      ? value
-      : new DataView(value.buffer, value.byteOffset).getInt32(0, true);
     const key = optionKey(level, optname);
+    const options = this.#options ??= new Map();
     // Linux: a unix socket has only SOL_SOCKET options; other levels are EOPNOTSUPP.
     if (level !== SOL_SOCKET && this.#family === AF_UNIX) throw oserror(EOPNOTSUPP);
     if (level === SOL_SOCKET) {
@@ -472,55 +681,150 @@ export class Socket {
         case SO_REUSEADDR:
         case SO_REUSEPORT:
         case SO_KEEPALIVE:
-          (this.#options ??= new Map()).set(key, int ? 1 : 0);
+          options.set(key, intValue(level, value) ? 1 : 0);
           if (optname === SO_KEEPALIVE) this.#applyConnOptions();
           return;
         case SO_RCVBUF:
         case SO_SNDBUF: {
+          const int = intValue(level, value);
           const min = optname === SO_RCVBUF ? MIN_RCVBUF : MIN_SNDBUF;
           const max = 2 * readSysctl(optname === SO_RCVBUF ? "rmem_max" : "wmem_max");
           // Linux reads the value as unsigned: a negative one is huge, so the maximum.
           const size = int < 0 ? max : Math.min(Math.max(2 * int, min), max);
-          (this.#options ??= new Map()).set(key, size);
+          options.set(key, size);
           if (optname === SO_RCVBUF && this.#inbox) this.#inbox.limit = size;
           if (optname === SO_RCVBUF && this.#dgram) this.#dgram.limit = size;
           if (optname === SO_SNDBUF && this.#outbox) this.#outbox.limit = size;
           return;
         }
+        case SO_LINGER: {
+          const linger = lingerValue(value);
+          if (linger.onoff && linger.seconds !== 0) {
+            throw unavailable(
+              level,
+              optname,
+              "with a nonzero l_linger cannot be set in Deno (l_linger = 0, a reset on close, can)",
+            );
+          }
+          // A TCP socket resets on close through node:net; Linux ignores the option elsewhere.
+          if (linger.onoff && this.#type === SOCK_STREAM && this.#family !== AF_UNIX) {
+            this.#checkNodeOption(level, optname);
+          }
+          // Turning lingering off keeps the time, as Linux does.
+          const old = options.get(key) as Uint8Array | undefined;
+          const seconds = linger.onoff ? 0 : old ? lingerValue(old).seconds : 0;
+          options.set(key, lingerBytes({ onoff: linger.onoff, seconds }));
+          this.#applyConnOptions();
+          return;
+        }
+        case SO_RCVTIMEO:
+        case SO_SNDTIMEO:
+          // Zero is the kernel's default (no timeout): nothing to change.
+          if (timevalValue(value) !== 0) {
+            throw unavailable(level, optname, "cannot be set in Deno (use settimeout())");
+          }
+          options.delete(key);
+          return;
+        case SO_TYPE:
+        case SO_ERROR:
+          throw oserror(ENOPROTOOPT); // read-only, as in Linux
       }
-    } else if (level === IPPROTO_TCP && optname === TCP_NODELAY && this.#type === SOCK_STREAM) {
-      (this.#options ??= new Map()).set(key, int ? 1 : 0);
-      this.#applyConnOptions();
-      return;
-    } else if (level === IPPROTO_IPV6 && optname === IPV6_V6ONLY && this.#family === AF_INET6) {
-      if (this.#bound !== null) throw oserror(EINVAL);
-      (this.#options ??= new Map()).set(key, int ? 1 : 0);
-      return;
+    } else if (level === IPPROTO_TCP) {
+      // Linux: TCP options on a datagram socket are ENOPROTOOPT.
+      if (this.#type !== SOCK_STREAM) throw oserror(ENOPROTOOPT);
+      switch (optname) {
+        case TCP_NODELAY:
+          options.set(key, intValue(level, value) ? 1 : 0);
+          this.#applyConnOptions();
+          return;
+        case TCP_KEEPIDLE: {
+          const idle = intValue(level, value);
+          if (idle < 1 || idle > 32767) throw oserror(EINVAL);
+          this.#checkNodeOption(level, optname);
+          options.set(key, idle);
+          this.#applyConnOptions();
+          return;
+        }
+        case TCP_KEEPINTVL:
+        case TCP_KEEPCNT: {
+          const n = intValue(level, value);
+          if (n < 1 || n > (optname === TCP_KEEPCNT ? 127 : 32767)) throw oserror(EINVAL);
+          // The value the socket has already (the host's default): nothing to change.
+          if (n === (optname === TCP_KEEPCNT ? keepCountDefault() : keepIntervalDefault())) return;
+          throw unavailable(level, optname);
+        }
+      }
+    } else if (level === IPPROTO_IP) {
+      if (optname === IP_TTL) {
+        const ttl = intValue(level, value);
+        if (ttl !== -1 && (ttl < 1 || ttl > 255)) throw oserror(EINVAL);
+        // -1 (the default) or the default itself: nothing to change.
+        if (ttl === -1 || ttl === ttlDefault()) return;
+        throw unavailable(level, optname);
+      }
+      if (optname === IP_TOS) {
+        if (intValue(level, value) === 0) return; // the default: nothing to change
+        throw unavailable(level, optname);
+      }
+    } else if (level === IPPROTO_IPV6 && this.#family === AF_INET6) {
+      if (optname === IPV6_V6ONLY && this.#type === SOCK_STREAM) {
+        if (this.#bound !== null) throw oserror(EINVAL);
+        options.set(key, intValue(level, value) ? 1 : 0);
+        return;
+      }
+      if (optname === IPV6_TCLASS) {
+        const tclass = intValue(level, value);
+        if (tclass < -1 || tclass > 255) throw oserror(EINVAL);
+        if (tclass <= 0) return; // the default: nothing to change
+        throw unavailable(level, optname);
+      }
+    } else if (level === IPPROTO_IPV6) {
+      throw oserror(ENOPROTOOPT); // not an IPv6 socket, as Linux
     }
-    throw oserror(ENOPROTOOPT);
+    throw unavailable(level, optname);
   }
 
   /**
-   * Like Python's `socket.getsockopt()`: what the program set, as Python
-   * would see it.
+   * Like Python's `socket.getsockopt(level, optname)`: the option's value
+   * as an integer.
    *
    * @param level The option's level.
    * @param optname The option.
-   * @param buflen If given, the value as that many bytes (native order).
-   * @returns The value (an integer, or bytes when `buflen` is given).
+   * @param buflen Omitted or 0: the value as an integer.
+   * @returns The value.
    * @throws {OSError} `ENOPROTOOPT` for an option pysocket does not know.
    */
+  getsockopt(level: number, optname: number, buflen?: 0): number;
+  /**
+   * Like Python's `socket.getsockopt(level, optname, buflen)`: the option's
+   * value as `buflen` bytes (native order).
+   *
+   * @param level The option's level.
+   * @param optname The option.
+   * @param buflen How many bytes (1-1024).
+   * @returns The value's bytes.
+   * @throws {OSError} `ENOPROTOOPT` for an option pysocket does not know.
+   */
+  getsockopt(level: number, optname: number, buflen: number): Uint8Array;
+  /**
+   * Like Python's `socket.getsockopt()`, when whether `buflen` is given is
+   * not known until run time (for code that forwards it).
+   *
+   * @param level The option's level.
+   * @param optname The option.
+   * @param buflen Omitted or 0 for an integer, else how many bytes.
+   * @returns The value: an integer, or bytes when `buflen` is given.
+   */
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
     this.#checkOpen();
     checkInt(level);
     checkInt(optname);
     const value = this.#option(level, optname);
-    if (buflen === undefined || buflen === 0) return value;
+    if (buflen === undefined || buflen === 0) return optionInt(value);
     checkInt(buflen);
     if (buflen <= 0 || buflen > 1024) throw new OSError("getsockopt buflen out of range");
-    const bytes = new Uint8Array(buflen);
-    new DataView(bytes.buffer).setInt32(0, value, true);
-    return bytes.subarray(0, buflen);
+    return optionBytes(value, buflen);
   }
 
   /**
@@ -529,12 +833,12 @@ export class Socket {
    * @returns The local address; `["0.0.0.0", 0]` (or the family's
    *   equivalent) for a socket with none yet.
    */
-  getsockname(): Address {
+  getsockname(): A {
     this.#checkOpen();
-    if (this.#dgram) return this.#dgram.getsockname();
-    if (this.#conn) return toAddress(this.#family, this.#conn.localAddr);
-    if (this.#listener) return toAddress(this.#family, this.#listener.addr);
-    return emptyAddress(this.#family);
+    if (this.#dgram) return this.#dgram.getsockname() as A;
+    if (this.#conn) return toAddress(this.#family, this.#conn.localAddr) as A;
+    if (this.#listener) return toAddress(this.#family, this.#listener.addr) as A;
+    return emptyAddress(this.#family) as A;
   }
 
   /**
@@ -543,11 +847,11 @@ export class Socket {
    * @returns The remote address.
    * @throws {OSError} `ENOTCONN` on a socket that is not connected.
    */
-  getpeername(): Address {
+  getpeername(): A {
     this.#checkOpen();
-    if (this.#dgram) return this.#dgram.getpeername();
+    if (this.#dgram) return this.#dgram.getpeername() as A;
     if (!this.#conn) throw oserror(ENOTCONN);
-    return toAddress(this.#family, this.#conn.remoteAddr);
+    return toAddress(this.#family, this.#conn.remoteAddr) as A;
   }
 
   /**
@@ -558,7 +862,7 @@ export class Socket {
    */
   fileno(): number {
     // As Python: the number stays while a makefile() object keeps the socket open.
-    return this.#closed && this.#fileRefs === 0 ? -1 : this.#fileno;
+    return this.#released ? -1 : this.#fileno;
   }
 
   /**
@@ -594,14 +898,14 @@ export class Socket {
    * @throws {OSError} `EINVAL` when not listening; `TimeoutError`,
    *   `BlockingIOError` by mode.
    */
-  accept(): Promise<[Socket, Address]> {
-    return this.#io(0, async (deadline) => {
+  accept(): Promise<[Socket<A, R>, A]> {
+    return this.#io(0, async (deadline): Promise<[Socket<A, R>, A]> => {
       // Linux: accept() on a datagram socket is EOPNOTSUPP, on a stream socket not listening EINVAL.
       if (!this.#accepts) throw oserror(this.#dgram ? EOPNOTSUPP : EINVAL);
       const conn = await this.#accepts.take(deadline);
-      const sock = new Socket(this.#family, SOCK_STREAM, this.#proto);
+      const sock = new Socket<A, R>(this.#family, SOCK_STREAM, this.#proto);
       sock.#attach(conn);
-      return [sock, toAddress(this.#family, conn.remoteAddr)];
+      return [sock, toAddress(this.#family, conn.remoteAddr) as A];
     });
   }
 
@@ -614,8 +918,8 @@ export class Socket {
    * @throws {OSError} `ConnectionRefusedError` and friends, `EISCONN`,
    *   `EALREADY`, `TimeoutError`, `gaierror` for a name that does not resolve.
    */
-  async connect(address: Address): Promise<void> {
-    const errno = await this.#connect(address, true);
+  async connect(address: AnyAddressArg): Promise<void> {
+    const errno = await this.#connect(address as Address, true);
     if (errno !== 0) throw oserror(errno);
   }
 
@@ -628,8 +932,8 @@ export class Socket {
    * @param address Where to connect.
    * @returns 0 on success, or the errno.
    */
-  connect_ex(address: Address): Promise<number> {
-    return this.#connect(address, false);
+  connect_ex(address: AnyAddressArg): Promise<number> {
+    return this.#connect(address as Address, false);
   }
 
   /**
@@ -676,7 +980,7 @@ export class Socket {
     flags: number = 0,
   ): Promise<number> {
     const bytes = writableBytes(buffer);
-    checkInt(nbytes);
+    checkLong(nbytes, "ssize_t");
     if (nbytes < 0) throw new RangeError("negative buffersize in recv_into");
     if (nbytes > bytes.length) throw new RangeError("buffer too small for requested bytes");
     checkFlags(flags);
@@ -713,12 +1017,15 @@ export class Socket {
    * @throws {OSError} `TimeoutError`, `BlockingIOError` by mode (nothing is
    *   lost: the datagram waits for the next call).
    */
-  recvfrom(bufsize: number, flags: number = 0): Promise<[Uint8Array, Address | null]> {
+  recvfrom(bufsize: number, flags: number = 0): Promise<[Uint8Array, R]> {
     checkBufsize("recvfrom", bufsize);
     checkFlags(flags);
     const dgram = this.#dgram;
-    if (dgram) return this.#io(flags, (deadline) => dgram.recvfrom(bufsize, flags, deadline));
-    return this.recv(bufsize, flags).then((data) => [data, null]);
+    type Result = Promise<[Uint8Array, R]>;
+    if (dgram) {
+      return this.#io(flags, (deadline) => dgram.recvfrom(bufsize, flags, deadline)) as Result;
+    }
+    return this.recv(bufsize, flags).then((data) => [data, null]) as Result;
   }
 
   /**
@@ -735,14 +1042,15 @@ export class Socket {
     buffer: ArrayBufferView | ArrayBuffer,
     nbytes: number = 0,
     flags: number = 0,
-  ): Promise<[number, Address | null]> {
+  ): Promise<[number, R]> {
+    type Result = Promise<[number, R]>;
     let bytes: Uint8Array;
     try {
       bytes = writableBytes(buffer);
     } catch (e) {
       throw new TypeError((e as Error).message.replace("recv_into()", "recvfrom_into()"));
     }
-    checkInt(nbytes);
+    checkLong(nbytes, "ssize_t");
     if (nbytes < 0) throw new RangeError("negative buffersize in recvfrom_into");
     if (nbytes > bytes.length) {
       throw new RangeError("nbytes is greater than the length of the buffer");
@@ -750,8 +1058,10 @@ export class Socket {
     checkFlags(flags);
     const dgram = this.#dgram;
     const target = nbytes === 0 ? bytes : bytes.subarray(0, nbytes);
-    if (dgram) return this.#io(flags, (deadline) => dgram.recvfromInto(target, flags, deadline));
-    return this.recv_into(target, 0, flags).then((n) => [n, null]);
+    if (dgram) {
+      return this.#io(flags, (deadline) => dgram.recvfromInto(target, flags, deadline)) as Result;
+    }
+    return this.recv_into(target, 0, flags).then((n) => [n, null]) as Result;
   }
 
   /**
@@ -784,7 +1094,7 @@ export class Socket {
    *   broadcast address without `SO_BROADCAST`, `gaierror` for a host that
    *   does not resolve.
    */
-  sendto(data: Data, address: Address): Promise<number>;
+  sendto(data: Data, address: AnyAddressArg): Promise<number>;
   /**
    * Like Python's `socket.sendto(data, flags, address)`, but returns a promise.
    *
@@ -793,12 +1103,19 @@ export class Socket {
    * @param address Where to.
    * @returns How many bytes were sent.
    */
-  sendto(data: Data, flags: number, address: Address): Promise<number>;
-  sendto(data: Data, flagsOrAddress: number | Address, address?: Address): Promise<number> {
-    const bytes = toBytes(data);
-    if (flagsOrAddress === undefined) {
-      throw new TypeError("sendto() takes 2 or 3 arguments (1 given)");
+  sendto(data: Data, flags: number, address: AnyAddressArg): Promise<number>;
+  sendto(
+    data: Data,
+    flagsOrAddress: number | AnyAddressArg,
+    address?: AnyAddressArg,
+    ...extra: unknown[]
+  ): Promise<number> {
+    // Python counts the arguments first.
+    if (flagsOrAddress === undefined || extra.length > 0) {
+      const given = flagsOrAddress === undefined ? 1 : 3 + extra.length;
+      throw new TypeError(`sendto() takes 2 or 3 arguments (${given} given)`);
     }
+    const bytes = toBytes(data);
     const flags = address === undefined ? 0 : flagsOrAddress as number;
     checkFlags(flags);
     const to = address === undefined ? flagsOrAddress : address;
@@ -870,13 +1187,17 @@ export class Socket {
   }
 
   /**
-   * Like Python's `socket.shutdown()`, but returns a promise.
+   * Like Python's `socket.shutdown()`, but returns a promise. Returns at
+   * once, as Python's: with `SHUT_WR`, bytes that `send()` accepted go out
+   * in the background and the FIN follows them. `SHUT_RD` throws nothing
+   * away: what was received, and what arrives later, can still be read
+   * (as on Linux), but reads no longer wait.
    *
    * @param how `SHUT_RD`, `SHUT_WR` (sends FIN once queued data is out) or `SHUT_RDWR`.
    * @throws {OSError} `ENOTCONN` when not connected, `EINVAL` for a bad `how`.
    */
   async shutdown(how: number): Promise<void> {
-    checkInt(how);
+    how = checkCInt(how);
     this.#checkOpen();
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw oserror(EINVAL);
     if (this.#dgram) return this.#dgram.shutdown(how);
@@ -884,9 +1205,15 @@ export class Socket {
     if (how !== SHUT_WR) this.#inbox!.shutdown();
     if (how !== SHUT_RD && !this.#shutWrite) {
       this.#shutWrite = true;
-      await this.#outbox!.flushed();
+      this.#changed();
+      const conn = this.#conn;
+      if (this.#outbox!.busy) {
+        // The FIN follows the queued bytes; a failure there is the send side's.
+        this.#finishing = this.#outbox!.flushed().then(() => conn.closeWrite()).catch(() => {});
+        return;
+      }
       try {
-        await this.#conn.closeWrite();
+        await conn.closeWrite();
       } catch (e) {
         const error = fromDenoError(e);
         if (error.errno !== ENOTCONN) throw error;
@@ -896,10 +1223,13 @@ export class Socket {
 
   /**
    * Like Python's `socket.close()`, but returns a promise. Idempotent; later
-   * calls on the socket raise `OSError` `EBADF`. Data already accepted by
-   * `send()` is still delivered (waiting at most the socket's timeout). A
-   * socket with an open `makefile()` object stays connected until that
-   * object is closed too.
+   * calls on the socket raise `OSError` `EBADF`. Returns without waiting
+   * for the peer, as Python's: bytes that `send()` accepted are still
+   * delivered, in the background, as the kernel does after `close()`; if
+   * the peer reads none of them for `LINGER_SECONDS` (60), they are
+   * dropped and the connection closed, so a peer that never reads cannot
+   * keep the process alive. A socket with an open `makefile()` object stays
+   * open and usable until that object is closed too (Python 3).
    */
   close(): Promise<void> {
     if (!this.#closed) {
@@ -929,30 +1259,139 @@ export class Socket {
   #io<T>(flags: number, call: (deadline: number) => Promise<T>): Promise<T> {
     try {
       this.#checkOpen();
-      return call((flags & MSG_DONTWAIT) !== 0 ? 0 : deadlineFor(this.#timeout));
+      const deadline = (flags & MSG_DONTWAIT) !== 0 ? 0 : deadlineFor(this.#timeout);
+      // A call made while a connect is still under way (its promise not
+      // awaited) waits for it, as the call would in Python, where connect()
+      // had returned first; a non-blocking one does not.
+      if (this.#connecting !== null && deadline !== 0) {
+        const run = () => call(deadline);
+        return this.#connecting.done.then(run, run);
+      }
+      return call(deadline);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
   #checkOpen(): void {
-    if (this.#closed) throw oserror(EBADF);
+    if (this.#released) throw oserror(EBADF);
+  }
+
+  /** Tells watchers (`select`) that the state may have changed. */
+  #changed = (): void => {
+    this.#watchers?.notify();
+  };
+
+  /**
+   * Keeps a read posted while nobody waits: in non-blocking mode, so what
+   * arrives is there for a call that may not wait, and while `select`
+   * watches, so readiness is seen. (A timeout-mode call may wait: the
+   * receive engine posts its read then, and keeps one posted once the
+   * socket has read, so an idle connection that never read holds no
+   * buffer.) A listener not in blocking mode keeps an accept posted.
+   */
+  #applyPrefetch(): void {
+    const watched = this.#watchers !== null && this.#watchers.size > 0;
+    if (this.#inbox) {
+      this.#inbox.prefetch = this.#timeout === 0 || watched;
+      listenForPeer(this.#conn!, this.#inbox, this.#timeout === 0 && !this.#released);
+    }
+    if (this.#accepts) this.#accepts.prefetch = this.#timeout !== null || watched;
+    if (this.#dgram) this.#dgram.watched = this.#watchers !== null && this.#watchers.size > 0;
+  }
+
+  /** What `select`, `poll` and `selectors` ask of the socket. */
+  get [readiness](): Pollable {
+    return {
+      pollMask: () => this.#pollMask(),
+      watch: (onChange) => {
+        const watchers = this.#watchers ??= new Watchers();
+        const stop = watchers.add(onChange);
+        this.#applyPrefetch();
+        let stopped = false;
+        return () => {
+          if (stopped) return;
+          stopped = true;
+          stop();
+          if (!this.#released) this.#applyPrefetch();
+        };
+      },
+    };
+  }
+
+  /**
+   * Linux `poll()` bits for the socket now (see `_readiness.ts`), with the
+   * bits Linux pairs with them: `POLLRDNORM` with `POLLIN`, `POLLWRNORM`
+   * with `POLLOUT` (and `POLLWRBAND` on datagram sockets).
+   */
+  #pollMask(): number {
+    const mask = this.#pollBits();
+    return mask | (mask & POLLIN ? POLLRDNORM : 0) | (mask & POLLOUT ? POLLWRNORM : 0);
+  }
+
+  #pollBits(): number {
+    if (this.#released) return POLLNVAL;
+    const dgram = this.#dgram;
+    if (dgram) return POLLOUT | POLLWRBAND | (dgram.readable ? POLLIN : 0);
+    if (this.#accepts) return this.#accepts.ready ? POLLIN : 0;
+    if (this.#connecting !== null) return 0;
+    const inbox = this.#inbox;
+    const outbox = this.#outbox;
+    if (inbox === null || outbox === null) {
+      if (this.#soError !== 0) return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP;
+      if (this.#connectFailed) return POLLIN | POLLOUT | POLLHUP | POLLRDHUP;
+      return POLLOUT | POLLHUP;
+    }
+    let mask = 0;
+    if (inbox.readable) mask |= POLLIN;
+    if (inbox.ended) mask |= POLLIN | POLLRDHUP;
+    if (this.#shutWrite || outbox.writable || outbox.error !== null) mask |= POLLOUT;
+    if (inbox.broken || outbox.error !== null) {
+      mask |= POLLIN | POLLOUT | POLLHUP | POLLRDHUP;
+      if (inbox.pendingError !== null) mask |= POLLERR;
+    }
+    if (inbox.ended && this.#shutWrite) mask |= POLLHUP;
+    return mask;
   }
 
   #receiving(): ReceiveBuffer {
-    if (!this.#inbox) throw oserror(ENOTCONN);
-    return this.#inbox;
+    if (this.#inbox) return this.#inbox;
+    // After a failed connect, as Linux: the error once (if SO_ERROR did not
+    // take it), then end of stream; a socket never connected: ENOTCONN.
+    this.#raiseConnectError();
+    if (this.#connectFailed) return ENDED;
+    throw oserror(ENOTCONN);
   }
 
   #sending(): SendQueue {
+    if (!this.#outbox) this.#raiseConnectError();
     if (!this.#outbox || this.#shutWrite) throw oserror(EPIPE);
     return this.#outbox;
+  }
+
+  /** Raises, once, the error of a connect that failed in the background. */
+  #raiseConnectError(): void {
+    const errno = this.#soError;
+    if (errno === 0) return;
+    this.#soError = 0;
+    this.#changed();
+    throw oserror(errno);
   }
 
   #listen(target: Target, backlog: number | undefined): Deno.Listener {
     try {
       if (target.transport === "unix") return Deno.listen({ transport: "unix", path: target.path });
       const reusePort = this.#options?.get(optionKey(SOL_SOCKET, SO_REUSEPORT)) === 1;
+      // Without --unstable-net, Deno.listen({ reusePort }) exits the process
+      // (code 70). The flag is on exactly when Deno.listenDatagram exists.
+      if (
+        reusePort && typeof (Deno as { listenDatagram?: unknown }).listenDatagram !== "function"
+      ) {
+        throw new OSError(
+          EOPNOTSUPP,
+          "Operation not supported (pysocket: SO_REUSEPORT needs Deno's --unstable-net flag)",
+        );
+      }
       return Deno.listen({
         hostname: target.hostname,
         port: target.port,
@@ -977,22 +1416,69 @@ export class Socket {
     this.#conn = conn;
     const rcvbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_RCVBUF)) as number | undefined;
     const sndbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_SNDBUF)) as number | undefined;
-    this.#inbox = new ReceiveBuffer(conn, rcvbuf ?? DEFAULT_RCVBUF, this.#alarm);
-    this.#outbox = new SendQueue(conn, sndbuf ?? CONNECTED_SNDBUF, this.#alarm);
-    this.#inbox.prefetch = this.#timeout !== null;
+    this.#inbox = new ReceiveBuffer(conn, rcvbuf ?? DEFAULT_RCVBUF, alarm, this.#changed);
+    this.#outbox = new SendQueue(conn, sndbuf ?? CONNECTED_SNDBUF, alarm, this.#changed);
+    this.#outbox.wrote = peerNotifier(conn);
+    this.#applyPrefetch();
     this.#applyConnOptions();
   }
 
   #applyConnOptions(): void {
-    const conn = this.#conn as Deno.TcpConn | null;
+    const conn = this.#conn as Deno.TcpConn | NodeConn | null;
     if (!conn || typeof conn.setNoDelay !== "function") return;
     const nodelay = this.#options?.get(optionKey(IPPROTO_TCP, TCP_NODELAY));
     if (nodelay !== undefined) conn.setNoDelay(nodelay === 1);
     const keepalive = this.#options?.get(optionKey(SOL_SOCKET, SO_KEEPALIVE));
-    if (keepalive !== undefined) conn.setKeepAlive(keepalive === 1);
+    if (conn instanceof NodeConn) {
+      // node:net sets TCP_KEEPIDLE only while turning keep-alive on.
+      const idle = this.#options?.get(optionKey(IPPROTO_TCP, TCP_KEEPIDLE)) as number | undefined;
+      if (keepalive !== undefined) conn.setKeepAlive(keepalive === 1, idle);
+      const linger = this.#options?.get(optionKey(SOL_SOCKET, SO_LINGER)) as Uint8Array | undefined;
+      conn.resetOnClose = linger !== undefined && lingerValue(linger).onoff === 1;
+    } else if (keepalive !== undefined) conn.setKeepAlive(keepalive === 1);
   }
 
-  #option(level: number, optname: number): number {
+  /**
+   * Whether connecting needs `node:net` (`_node_conn.ts`): a source address
+   * (`bind()` first), `TCP_KEEPIDLE`, or `SO_LINGER` on (a reset on close).
+   */
+  #needsNode(): boolean {
+    if (this.#family === AF_UNIX) return false;
+    if (this.#bound !== null) return true;
+    const options = this.#options;
+    if (options === null) return false;
+    if (options.has(optionKey(IPPROTO_TCP, TCP_KEEPIDLE))) return true;
+    const linger = options.get(optionKey(SOL_SOCKET, SO_LINGER)) as Uint8Array | undefined;
+    return linger !== undefined && lingerValue(linger).onoff === 1;
+  }
+
+  /**
+   * Refuses an option only a connection made through `node:net` can take,
+   * on a socket that cannot have one: a listener (Deno's accepted
+   * connections cannot take it), or one connected through `Deno.connect`.
+   */
+  #checkNodeOption(level: number, optname: number): void {
+    if (this.#listening) {
+      throw unavailable(
+        level,
+        optname,
+        "cannot be set in Deno on a listening socket (accepted connections cannot take it)",
+      );
+    }
+    const conn = this.#conn;
+    const viaDeno = conn !== null
+      ? !(conn instanceof NodeConn)
+      : this.#connecting !== null && !this.#needsNode();
+    if (viaDeno) {
+      throw unavailable(
+        level,
+        optname,
+        "cannot be set in Deno once connected (set it before connect(); accepted sockets cannot take it)",
+      );
+    }
+  }
+
+  #option(level: number, optname: number): number | Uint8Array {
     const stored = this.#options?.get(optionKey(level, optname));
     if (level !== SOL_SOCKET && this.#family === AF_UNIX) throw oserror(EOPNOTSUPP);
     const datagramOption = this.#dgram?.getsockopt(level, optname);
@@ -1015,20 +1501,41 @@ export class Socket {
         case SO_SNDBUF:
           return (stored as number | undefined) ??
             (this.#dgram ? DATAGRAM_BUFFER : this.#conn ? CONNECTED_SNDBUF : DEFAULT_SNDBUF);
+        case SO_LINGER:
+          return stored ?? lingerBytes({ onoff: 0, seconds: 0 });
+        case SO_RCVTIMEO:
+        case SO_SNDTIMEO:
+          return new Uint8Array(16); // never set to anything but zero
       }
-    } else if (level === IPPROTO_TCP && optname === TCP_NODELAY && this.#type === SOCK_STREAM) {
-      return (stored as number | undefined) ?? 0;
-    } else if (level === IPPROTO_IPV6 && optname === IPV6_V6ONLY && this.#family === AF_INET6) {
-      return (stored as number | undefined) ?? 0;
+    } else if (level === IPPROTO_TCP) {
+      // Linux: reading a TCP option of a datagram socket is EOPNOTSUPP.
+      if (this.#type !== SOCK_STREAM) throw oserror(EOPNOTSUPP);
+      switch (optname) {
+        case TCP_NODELAY:
+          return (stored as number | undefined) ?? 0;
+        case TCP_KEEPIDLE:
+          return (stored as number | undefined) ?? keepIdleDefault();
+        case TCP_KEEPINTVL:
+          return keepIntervalDefault();
+        case TCP_KEEPCNT:
+          return keepCountDefault();
+      }
+    } else if (level === IPPROTO_IP) {
+      if (optname === IP_TTL) return ttlDefault();
+      if (optname === IP_TOS) return 0;
+    } else if (level === IPPROTO_IPV6) {
+      if (this.#family !== AF_INET6) throw oserror(EOPNOTSUPP); // as Linux
+      if (optname === IPV6_V6ONLY) return (stored as number | undefined) ?? 0;
+      if (optname === IPV6_TCLASS) return 0;
     }
-    throw oserror(ENOPROTOOPT);
+    throw unavailable(level, optname, "cannot be read in Deno");
   }
 
   /** Connects; resolves 0 or an errno (`raise`: for `connect()`'s messages). */
   async #connect(address: Address, raise: boolean): Promise<number> {
     const target = parseAddress(this.#family, address, raise ? "connect" : "connect_ex");
     // Python checks the address first; connect_ex() returns EBADF like any errno.
-    if (this.#closed) {
+    if (this.#released) {
       if (raise) throw oserror(EBADF);
       return EBADF;
     }
@@ -1036,7 +1543,9 @@ export class Socket {
     if (this.#dgram) return await this.#dgram.connect(target);
     if (this.#connecting !== null) {
       // Give a background connect one turn of the event loop to complete.
-      if (this.#timeout === 0) await withinTurn(this.#connecting.done);
+      if (this.#timeout === 0) {
+        await Promise.race([this.#connecting.done.catch(() => {}), nextTurn()]);
+      }
       if (this.#connecting !== null) return EALREADY;
     }
     if (this.#conn !== null || this.#listening) {
@@ -1052,13 +1561,18 @@ export class Socket {
       this.#soError = 0;
       return errno;
     }
+    // bind() before connect(): node:net connects from the bound address
+    // (Deno.connect cannot choose one); so it does for options only it sets.
+    const viaNode = this.#needsNode();
+    let source: { hostname: string; port: number } | null = null;
     if (this.#bound !== null) {
-      if (this.#bound.transport === "unix" || this.#bound.port !== 0) {
+      if (this.#bound.transport === "unix") {
         throw new OSError(
           EOPNOTSUPP,
-          "Operation not supported (pysocket: Deno cannot choose the source address of an outgoing connection)",
+          "Operation not supported (pysocket: Deno cannot connect from a bound AF_UNIX socket)",
         );
       }
+      source = { hostname: this.#bound.hostname, port: this.#bound.port };
       this.#listener!.close();
       this.#listener = null;
       this.#bound = null;
@@ -1069,6 +1583,16 @@ export class Socket {
     const attempt =
       (resolved.transport === "unix"
         ? Deno.connect({ transport: "unix", path: resolved.path })
+        : viaNode
+        // A NodeConn has every member of Deno.Conn the engines and this class use.
+        ? NodeConn.connect({
+          hostname: resolved.hostname,
+          port: resolved.port,
+          family: this.#family === AF_INET6 ? 6 : 4,
+          localAddress: source?.hostname,
+          localPort: source?.port,
+          signal: abort.signal,
+        }) as unknown as Promise<Deno.Conn>
         : Deno.connect({
           hostname: resolved.hostname,
           port: resolved.port,
@@ -1080,16 +1604,19 @@ export class Socket {
       (conn) => {
         clearTimeout(timer);
         this.#connecting = null;
-        if (this.#closed) {
+        if (this.#released) {
           conn.close();
           return;
         }
         this.#attach(conn);
+        this.#changed();
       },
       (e) => {
         clearTimeout(timer);
         this.#connecting = null;
-        throw abort.signal.aborted && !this.#closed
+        this.#connectFailed = true;
+        this.#changed();
+        throw abort.signal.aborted && !this.#released
           ? new TimeoutError("timed out")
           : fromDenoError(e);
       },
@@ -1099,6 +1626,7 @@ export class Socket {
       this.#connectReported = false;
       done.catch((e: OSError) => {
         this.#soError = e.errno ?? EINVAL;
+        this.#changed();
       });
       return EINPROGRESS;
     }
@@ -1112,7 +1640,7 @@ export class Socket {
       }
       return e.errno;
     }
-    if (this.#closed) throw oserror(EBADF);
+    if (this.#released) throw oserror(EBADF);
     return 0;
   }
 
@@ -1145,6 +1673,13 @@ export class Socket {
         if (!sock.#outbox || sock.#shutWrite) return Promise.reject(oserror(EPIPE));
         return sock.#outbox.sendAll(data, deadlineFor(sock.#timeout));
       },
+      send: (data) => {
+        if (!sock.#outbox || sock.#shutWrite) return Promise.reject(oserror(EPIPE));
+        return sock.#outbox.send(data, deadlineFor(sock.#timeout));
+      },
+      get timeout() {
+        return sock.#timeout;
+      },
       release: () => {
         if (released) return Promise.resolve();
         released = true;
@@ -1160,9 +1695,10 @@ export class Socket {
 
   /** Lets go of every Deno resource: the real close. */
   async #release(): Promise<void> {
+    this.#released = true;
+    byFileno.delete(this.#fileno);
     let error: OSError | undefined;
     const reason = () => error ??= oserror(EBADF);
-    this.#alarm.clear();
     const pending: (Promise<unknown> | null)[] = [];
     if (this.#connecting) {
       this.#connecting.abort.abort();
@@ -1171,42 +1707,92 @@ export class Socket {
     if (this.#accepts) pending.push(this.#accepts.close(reason));
     if (this.#dgram) pending.push(this.#dgram.close(reason()));
     if (this.#listener) {
-      this.#listener.close();
+      closeListener(this.#listener, this.#bound);
       this.#listener = null;
     }
     if (this.#conn) {
+      const conn = this.#conn;
       const outbox = this.#outbox!;
-      if (outbox.busy && outbox.error === null) {
-        // Deliver what send() accepted; a socket with a timeout waits at most that long.
-        const flushed = outbox.flushed();
-        if (this.#timeout === null) await flushed;
-        else {
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const expired = new Promise((r) => timer = setTimeout(r, this.#timeout! * 1000));
-          await Promise.race([flushed, expired]);
-          clearTimeout(timer);
-        }
+      listenForPeer(conn, this.#inbox!, false);
+      const reading = this.#inbox!.close(reason);
+      const drained = outbox.close(reason);
+      if (outbox.busy || this.#finishing !== null) {
+        // Python's close() returns at once and the kernel delivers what
+        // send() accepted: so does this, in the background.
+        void linger(conn, outbox, Promise.all([drained, this.#finishing]));
+      } else {
+        closeQuietly(conn);
+        pending.push(reading);
       }
-      pending.push(this.#inbox!.close(reason), outbox.close(reason));
-      try {
-        this.#conn.close();
-      } catch { /* already closed by the peer's reset */ }
     }
+    alarm.release();
+    this.#changed();
+    this.#watchers = null;
     // Settle the Deno operations still pending, so none outlives close().
     for (const p of pending) if (p !== null) await p.catch(() => {});
   }
 }
 
-/** Resolves when `promise` settles or the event loop has turned once. */
-function withinTurn(promise: Promise<unknown>): Promise<void> {
-  return new Promise((resolve) => {
-    const id = setTimeout(resolve, 0);
-    const done = () => {
-      clearTimeout(id);
-      resolve();
+/** The receive side of a socket whose connect failed: at end of stream. */
+const ENDED = new ReceiveBuffer({ read: () => Promise.resolve(null) }, 0, alarm);
+
+/**
+ * How long a closed connection keeps trying to deliver what `send()`
+ * accepted while the peer reads nothing: the bound on Python's (the
+ * kernel's) background delivery after `close()`. Each byte the peer takes
+ * starts the wait again.
+ */
+const LINGER_SECONDS = 60;
+
+/** Delivers what `outbox` holds, then closes `conn` (see `LINGER_SECONDS`). */
+async function linger(conn: Deno.Conn, outbox: SendQueue, drained: Promise<unknown>) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let written = -1;
+  const stalled = new Promise<void>((resolve) => {
+    const check = () => {
+      if (outbox.written === written) return resolve();
+      written = outbox.written;
+      timer = setTimeout(check, LINGER_SECONDS * 1000);
+      // Like the kernel's orphaned sockets, this keeps no process alive.
+      Deno.unrefTimer(timer);
     };
-    promise.then(done, done);
+    check();
   });
+  await Promise.race([drained, stalled]);
+  clearTimeout(timer);
+  if (outbox.busy) outbox.abort(oserror(EBADF));
+  closeQuietly(conn);
+}
+
+function closeQuietly(resource: Deno.Conn | Deno.Listener): void {
+  try {
+    resource.close();
+  } catch { /* already closed (a reset, or a listener a failed listen() closed) */ }
+}
+
+/**
+ * Closes a listener. Deno removes a unix listener's socket file when it
+ * closes; Python never does, and the path may by now belong to another
+ * listener. So whatever stands at the path is kept: linked aside, and put
+ * back once Deno has removed the name.
+ */
+function closeListener(listener: Deno.Listener, bound: Target | null): void {
+  if (bound === null || bound.transport !== "unix") return closeQuietly(listener);
+  const aside = `${bound.path}.${crypto.randomUUID()}`;
+  let kept = false;
+  try {
+    Deno.linkSync(bound.path, aside);
+    kept = true;
+  } catch { /* nothing at the path (or no right to it): nothing to keep */ }
+  closeQuietly(listener);
+  if (!kept) return;
+  try {
+    Deno.renameSync(aside, bound.path);
+  } catch {
+    try {
+      Deno.removeSync(aside);
+    } catch { /* gone already */ }
+  }
 }
 
 const sysctls = new Map<string, number>();
@@ -1231,9 +1817,15 @@ function readSysctl(name: string): number {
 /**
  * Like Python's `socket.socket()`: a new socket.
  *
+ * The family and type, when given as the constants (`AF_INET6`,
+ * `SOCK_DGRAM`, …), make the socket's addresses precise for TypeScript:
+ * `getsockname()` of `socket(AF_INET)` is `[host, port]`, `recvfrom()` of
+ * a datagram socket gives an address `sendto()` takes back.
+ *
  * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
  * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`.
  * @param proto 0 or the matching protocol.
+ * @param fileno Must be omitted or `null` (see {@linkcode Socket}'s constructor).
  * @returns The socket.
  * @example Python's spelling
  * ```ts
@@ -1244,10 +1836,45 @@ function readSysctl(name: string): number {
  * assert.equal(s.type, SOCK_STREAM);
  * ```
  */
-export function socket(
-  family: number = AF_INET,
-  type: number = SOCK_STREAM,
+export function socket<
+  F extends number = typeof AF_INET,
+  K extends number = typeof SOCK_STREAM,
+>(
+  family: F = AF_INET as F,
+  type: K = SOCK_STREAM as K,
   proto: number = 0,
-): Socket {
-  return new Socket(family, type, proto);
+  fileno: null = null,
+): Socket<SockAddr<F>, SenderAddress<F, K>> {
+  return new Socket(family, type, proto, fileno);
 }
+
+/**
+ * Python's `socket.SocketType`: the class of socket objects, here the same
+ * class as {@linkcode Socket}.
+ *
+ * @example
+ * ```ts
+ * import { Socket, socket, SocketType } from "@pysocket/socket/socket";
+ * import assert from "node:assert/strict";
+ * await using s = socket();
+ * assert.equal(SocketType, Socket);
+ * assert.ok(s instanceof SocketType);
+ * ```
+ */
+export const SocketType: typeof Socket = Socket;
+/** Python's `socket.SocketType`: the same as {@linkcode Socket}. */
+export type SocketType = Socket;
+
+/**
+ * Python's `socket._GLOBAL_DEFAULT_TIMEOUT`: the sentinel that
+ * `create_connection()` takes for "leave the default timeout"
+ * (`getdefaulttimeout()`), as `smtplib`, `ftplib` and friends pass it.
+ *
+ * @example
+ * ```ts
+ * import { _GLOBAL_DEFAULT_TIMEOUT } from "@pysocket/socket/socket";
+ * import assert from "node:assert/strict";
+ * assert.equal(typeof _GLOBAL_DEFAULT_TIMEOUT, "symbol");
+ * ```
+ */
+export const _GLOBAL_DEFAULT_TIMEOUT: unique symbol = Symbol("_GLOBAL_DEFAULT_TIMEOUT");

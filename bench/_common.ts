@@ -45,7 +45,33 @@ export type Params =
     timeout: number | null;
   }
   | { workload: "accept"; cycles: number; warmup: number }
-  | { workload: "idle"; count: number; warm: number }
+  | {
+    workload: "idle";
+    count: number;
+    warm: number;
+    /** The accepted sockets' mode (Python: blocking; Node and raw Deno: n/a). */
+    mode?: ServerMode;
+    /** Each connection first does one exchange: one `recv`, one `sendall`. */
+    exchange?: boolean;
+  }
+  | { workload: "echo"; mode: ServerMode }
+  | { workload: "multicore"; workers: number }
+  | {
+    workload: "tls";
+    impl: "pysocket" | "deno" | "python" | "node";
+    kind: "bulk" | "handshake";
+    total: number;
+    seconds: number;
+    /** Certificate files (made once by the driver). */
+    files: { ca: string; cert: string; key: string };
+  }
+  | {
+    workload: "select";
+    /** What `_select.ts` measures (`python-*`: python3's `select` module). */
+    api: "select" | "poll" | "selector" | "python-poll" | "python-select" | "register";
+    sockets: number;
+    seconds: number;
+  }
   | {
     workload: "lines";
     blocks: number;
@@ -59,6 +85,19 @@ export type Params =
   }
   | { workload: "udp"; count: number; size: number }
   | { workload: "probe-udp" };
+
+/**
+ * How a server handles its connections. pysocket: `settimeout(None)`,
+ * `settimeout(5)`, `setblocking(False)` with `selectors`; Python: a thread
+ * per connection (without and with `settimeout(5)`), or `selectors`; raw
+ * Deno and Node have one way each (the mode is ignored).
+ */
+export type ServerMode = "blocking" | "timeout" | "nonblocking";
+
+/** Size of the echo workload's requests. */
+export const ECHO_SIZE = 32;
+/** The timeout of the servers' sockets in timeout mode, seconds. */
+export const SERVER_TIMEOUT = 5;
 
 /** What a worker prints as the last line of its standard output. */
 export interface Result {
@@ -90,6 +129,12 @@ export interface Result {
   dup?: number;
   /** udp: times the sender gave up waiting for its window (losses). */
   stalls?: number;
+  /** tls: MiB/s (bulk) or handshakes/s. */
+  value?: number;
+  /** select: microseconds per call. */
+  perCall?: number;
+  /** Server workloads: the client process's CPU seconds. */
+  clientCpu?: number;
   /** Set when the worker could not run the workload. */
   error?: string;
   /** Set when the module under test lacks what the workload needs. */

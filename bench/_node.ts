@@ -170,16 +170,42 @@ async function idle(p) {
   const server = await listen(4096);
   const held = [];
   let wake = null;
-  server.on("connection", (s) => { held.push(s); if (wake) wake(); });
+  server.on("connection", (s) => {
+    s.setNoDelay(true);
+    s.on("error", () => {});
+    if (!p.exchange) {
+      held.push(s);
+      if (wake) wake();
+      return;
+    }
+    s.once("data", (d) => {
+      if (d.length !== 32) throw new Error("exchange received " + d.length + " bytes");
+      s.write(d, () => { held.push(s); if (wake) wake(); });
+    });
+  });
   const until = async (n) => { while (held.length < n) await new Promise((r) => { wake = r; }); wake = null; };
   console.log("PORT " + server.address().port);
   await until(p.warm);
+  await new Promise((r) => setTimeout(r, 100));
   const before = snapshot();
   await until(p.warm + p.count);
+  await new Promise((r) => setTimeout(r, 100));
   const after = snapshot();
   for (const s of held) s.destroy();
   server.close();
   return { count: p.count, rss: after.rss - before.rss, heap: after.heap - before.heap };
+}
+
+async function echo(p) {
+  const server = net.createServer((s) => {
+    s.setNoDelay(true);
+    s.on("data", (d) => s.write(d));
+    s.on("error", () => {});
+  });
+  server.listen({ port: 0, host: HOST, backlog: 4096 });
+  await once(server, "listening");
+  console.log("PORT " + server.address().port);
+  await new Promise(() => {});
 }
 
 function blockBytes() {
@@ -275,7 +301,7 @@ async function udp(p) {
   const p = JSON.parse(process.argv[1]);
   let result;
   try {
-    result = await ({ bulk, pingpong, accept, idle, lines, udp })[p.workload](p);
+    result = await ({ bulk, pingpong, accept, idle, lines, udp, echo })[p.workload](p);
   } catch (e) {
     result = { error: (e && e.name) + ": " + (e && e.message) };
   }

@@ -15,11 +15,14 @@ import {
   BULK_PERIOD,
   BulkChecker,
   bulkPattern,
+  ECHO_SIZE,
   lineBlock,
   type Params,
   percentile,
   type Result,
   SendWindow,
+  SERVER_TIMEOUT,
+  type ServerMode,
   Stopwatch,
   UDP_END_LENGTH,
 } from "./_common.ts";
@@ -49,6 +52,7 @@ interface PySocket {
   sendto(data: Uint8Array, address: Address): Promise<number>;
   setsockopt(level: number, optname: number, value: number): void;
   settimeout(value: number | null): void;
+  setblocking(flag: boolean): void;
   shutdown(how: number): Promise<void>;
   close(): Promise<void>;
   makefile(mode: string): PyFile;
@@ -289,11 +293,50 @@ export async function accept(p: Of<"accept">): Promise<Result> {
   }
 }
 
-/** Idle: accept and hold connections; report memory growth. */
+/** Puts an accepted socket in `mode`, as a Python server would. */
+function prepare(m: PyModule, c: PySocket, mode: ServerMode | undefined): void {
+  c.setsockopt(m.IPPROTO_TCP, m.TCP_NODELAY, 1);
+  if (mode === "timeout") c.settimeout(SERVER_TIMEOUT);
+  else if (mode === "nonblocking") c.setblocking(false);
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One `recv` then one `sendall` of what it got. Non-blocking: retries on
+ * `BlockingIOError` (the client sends at once, so a retry or two).
+ */
+async function exchange(c: PySocket, mode: ServerMode | undefined): Promise<void> {
+  for (let tries = 0;; tries++) {
+    try {
+      const d = await c.recv(4096);
+      if (d.length !== ECHO_SIZE) throw new Error(`exchange received ${d.length} bytes`);
+      for (;;) {
+        try {
+          await c.sendall(d);
+          return;
+        } catch (e) {
+          if (mode !== "nonblocking" || (e as Error).name !== "BlockingIOError") throw e;
+          await delay(1);
+        }
+      }
+    } catch (e) {
+      if (mode !== "nonblocking" || (e as Error).name !== "BlockingIOError" || tries > 5000) {
+        throw e;
+      }
+      await delay(1);
+    }
+  }
+}
+
+/**
+ * Idle: accept and hold connections (in `mode`, after one exchange each if
+ * `exchange`); report memory growth.
+ */
 export async function idle(
   p: Of<"idle">,
   announce: (port: number) => void,
-  snapshot: () => { rss: number; heap: number },
+  snapshot: () => Promise<{ rss: number; heap: number }>,
 ): Promise<Result> {
   const m = await load();
   const listener = m.socket(m.AF_INET, m.SOCK_STREAM);
@@ -302,10 +345,16 @@ export async function idle(
     listener.bind(["127.0.0.1", 0]);
     listener.listen(4096);
     announce(listener.getsockname()[1]);
-    for (let i = 0; i < p.warm; i++) held.push((await listener.accept())[0]);
-    const before = snapshot();
-    for (let i = 0; i < p.count; i++) held.push((await listener.accept())[0]);
-    const after = snapshot();
+    const take = async () => {
+      const [c] = await listener.accept();
+      prepare(m, c, p.mode);
+      held.push(c);
+      if (p.exchange) await exchange(c, p.mode);
+    };
+    for (let i = 0; i < p.warm; i++) await take();
+    const before = await snapshot();
+    for (let i = 0; i < p.count; i++) await take();
+    const after = await snapshot();
     return {
       count: p.count,
       rss: after.rss - before.rss,
@@ -314,6 +363,145 @@ export async function idle(
   } finally {
     for (const s of held) await s.close();
     await listener.close();
+  }
+}
+
+/**
+ * Echo server, as a Python programmer writes one with threads: an accept
+ * loop, and per connection a loop of `recv(4096)` and `sendall()` of what
+ * came, in `mode`. Runs until the process is killed. Non-blocking mode
+ * needs `selectors.ts` (see {@linkcode echoSelectors}).
+ */
+export async function echoServer(
+  p: Of<"echo">,
+  announce: (port: number) => void,
+): Promise<Result> {
+  const m = await load();
+  const listener = m.socket(m.AF_INET, m.SOCK_STREAM);
+  listener.bind(["127.0.0.1", 0]);
+  listener.listen(4096);
+  if (p.mode === "nonblocking") return await echoSelectors(m, listener, announce);
+  announce(listener.getsockname()[1]);
+  const serve = async (c: PySocket) => {
+    try {
+      prepare(m, c, p.mode);
+      for (;;) {
+        const d = await c.recv(4096);
+        if (d.length === 0) break;
+        await c.sendall(d);
+      }
+    } catch (e) {
+      // The clients reset their connections when the run ends.
+      if (!(e instanceof Error && e.name === "ConnectionResetError")) {
+        console.error(`echo server: ${firstLine(e)}`);
+      }
+    } finally {
+      await c.close();
+    }
+  };
+  for (;;) {
+    const [c] = await listener.accept();
+    serve(c);
+  }
+}
+
+/** The part of `selectors.ts` the benchmarks use. */
+interface PySelectors {
+  DefaultSelector: new () => {
+    register(fileobj: PySocket, events: number): unknown;
+    modify(fileobj: PySocket, events: number): unknown;
+    unregister(fileobj: PySocket): unknown;
+    select(timeout?: number | null): Promise<[{ fileobj: unknown }, number][]>;
+    close(): void;
+  };
+  EVENT_READ: number;
+  EVENT_WRITE: number;
+}
+
+/** Whether `e` is a `BlockingIOError` (the call would have waited). */
+function wouldBlock(e: unknown): boolean {
+  return e instanceof Error && e.name === "BlockingIOError";
+}
+
+/**
+ * The non-blocking echo server, as Python's `selectors` example writes
+ * one: a `DefaultSelector`, the listener and every connection registered
+ * for reading, `recv()` / `send()` in non-blocking mode, unsent bytes kept
+ * per connection until it is writable.
+ */
+async function echoSelectors(
+  m: PyModule,
+  listener: PySocket,
+  announce: (port: number) => void,
+): Promise<Result> {
+  let selectors: PySelectors;
+  try {
+    selectors = await import(new URL("selectors.ts", root).href);
+  } catch (e) {
+    await listener.close();
+    throw new Unavailable(`cannot import selectors.ts: ${firstLine(e)}`);
+  }
+  const { EVENT_READ, EVENT_WRITE } = selectors;
+  const sel = new selectors.DefaultSelector();
+  listener.setblocking(false);
+  sel.register(listener, EVENT_READ);
+  announce(listener.getsockname()[1]);
+  const unsent = new Map<PySocket, Uint8Array>();
+  for (;;) {
+    for (const [key, events] of await sel.select()) {
+      const s = key.fileobj as PySocket;
+      if (s === listener) {
+        let c: PySocket;
+        try {
+          [c] = await listener.accept();
+        } catch (e) {
+          if (wouldBlock(e)) continue;
+          throw e;
+        }
+        c.setsockopt(m.IPPROTO_TCP, m.TCP_NODELAY, 1);
+        c.setblocking(false);
+        sel.register(c, EVENT_READ);
+        continue;
+      }
+      if (events & EVENT_WRITE) {
+        const out = unsent.get(s)!;
+        let n = 0;
+        try {
+          n = await s.send(out);
+        } catch (e) {
+          if (!wouldBlock(e)) throw e;
+        }
+        if (n < out.length) unsent.set(s, out.subarray(n));
+        else {
+          unsent.delete(s);
+          sel.modify(s, EVENT_READ);
+        }
+        continue;
+      }
+      let d: Uint8Array;
+      try {
+        d = await s.recv(4096);
+      } catch (e) {
+        if (wouldBlock(e)) continue;
+        d = new Uint8Array(0);
+      }
+      if (d.length === 0) {
+        sel.unregister(s);
+        unsent.delete(s);
+        await s.close();
+        continue;
+      }
+      let n = 0;
+      try {
+        n = await s.send(d);
+      } catch (e) {
+        if (!wouldBlock(e)) throw e;
+      }
+      if (n < d.length) {
+        unsent.set(s, d.subarray(n));
+        sel.modify(s, EVENT_READ | EVENT_WRITE);
+      }
+    }
   }
 }
 

@@ -192,19 +192,112 @@ def snapshot():
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def prepare(c, mode):
+    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    if mode == "timeout":
+        c.settimeout(5)
+
+
 def idle(p):
     ls = socket.socket()
     ls.bind((HOST, 0))
     ls.listen(4096)
     print("PORT", ls.getsockname()[1], flush=True)
-    held = [ls.accept()[0] for _ in range(p["warm"])]
+    held = []
+
+    def take():
+        c = ls.accept()[0]
+        prepare(c, p.get("mode"))
+        held.append(c)
+        if p.get("exchange"):
+            d = c.recv(4096)
+            if len(d) != 32:
+                raise RuntimeError("exchange received %d bytes" % len(d))
+            c.sendall(d)
+
+    for _ in range(p["warm"]):
+        take()
+    time.sleep(0.1)
     before = snapshot()
-    held += [ls.accept()[0] for _ in range(p["count"])]
+    for _ in range(p["count"]):
+        take()
+    time.sleep(0.1)
     after = snapshot()
     for s in held:
         s.close()
     ls.close()
     return {"count": p["count"], "rss": after - before}
+
+
+def echo(p):
+    # blocking / timeout: a thread per connection; nonblocking: selectors.
+    ls = socket.socket()
+    ls.bind((HOST, 0))
+    ls.listen(4096)
+    mode = p["mode"]
+    print("PORT", ls.getsockname()[1], flush=True)
+    if mode == "nonblocking":
+        import selectors
+        sel = selectors.DefaultSelector()
+        ls.setblocking(False)
+        sel.register(ls, selectors.EVENT_READ)
+        pending = {}
+        while True:
+            for key, ev in sel.select():
+                s = key.fileobj
+                if s is ls:
+                    try:
+                        c, _ = ls.accept()
+                    except BlockingIOError:
+                        continue
+                    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    c.setblocking(False)
+                    sel.register(c, selectors.EVENT_READ)
+                    continue
+                if ev & selectors.EVENT_WRITE:
+                    out = pending[s]
+                    n = s.send(out)
+                    if n < len(out):
+                        pending[s] = out[n:]
+                    else:
+                        del pending[s]
+                        sel.modify(s, selectors.EVENT_READ)
+                    continue
+                try:
+                    d = s.recv(4096)
+                except (BlockingIOError, InterruptedError):
+                    continue
+                except OSError:
+                    d = b""
+                if not d:
+                    sel.unregister(s)
+                    pending.pop(s, None)
+                    s.close()
+                    continue
+                try:
+                    n = s.send(d)
+                except BlockingIOError:
+                    n = 0
+                if n < len(d):
+                    pending[s] = d[n:]
+                    sel.modify(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
+
+    def serve(c):
+        try:
+            prepare(c, mode)
+            while True:
+                d = c.recv(4096)
+                if not d:
+                    break
+                c.sendall(d)
+        except OSError as e:
+            print("echo server:", e, file=sys.stderr)
+        finally:
+            c.close()
+
+    while True:
+        c, _ = ls.accept()
+        threading.Thread(target=serve, args=(c,), daemon=True).start()
 
 
 def block_bytes():

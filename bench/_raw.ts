@@ -11,6 +11,7 @@ import {
   BULK_PERIOD,
   BulkChecker,
   bulkPattern,
+  ECHO_SIZE,
   lineBlock,
   type Params,
   percentile,
@@ -157,26 +158,68 @@ export async function accept(p: Of<"accept">): Promise<Result> {
 
 /**
  * Idle: accept `warm` then `count` connections from another process and
- * hold them; report the memory growth over the `count`.
+ * hold them; report the memory growth over the `count`. With `exchange`,
+ * each connection first reads one request into a 4 KiB buffer and writes
+ * it back, then posts its next 4 KiB read (what a server waiting for the
+ * next request holds).
  */
 export async function idle(
   p: Of<"idle">,
   announce: (port: number) => void,
-  snapshot: () => { rss: number; heap: number },
+  snapshot: () => Promise<{ rss: number; heap: number }>,
 ): Promise<Result> {
   using listener = Deno.listen({ hostname: HOST, port: 0, tcpBacklog: 4096 });
   announce(listener.addr.port);
-  const held: Deno.Conn[] = [];
-  for (let i = 0; i < p.warm; i++) held.push(await listener.accept());
-  const before = snapshot();
-  for (let i = 0; i < p.count; i++) held.push(await listener.accept());
-  const after = snapshot();
+  const held: Deno.TcpConn[] = [];
+  const reads: Promise<number | null>[] = [];
+  const take = async () => {
+    const c = await listener.accept();
+    c.setNoDelay(true);
+    held.push(c);
+    if (!p.exchange) return;
+    const buf = new Uint8Array(4096);
+    const n = await c.read(buf);
+    if (n !== ECHO_SIZE) throw new Error(`exchange received ${n} bytes`);
+    await writeAll(c, buf.subarray(0, n));
+    reads.push(c.read(new Uint8Array(4096)).catch(() => null));
+  };
+  for (let i = 0; i < p.warm; i++) await take();
+  const before = await snapshot();
+  for (let i = 0; i < p.count; i++) await take();
+  const after = await snapshot();
   for (const c of held) c.close();
+  await Promise.all(reads);
   return {
     count: p.count,
     rss: after.rss - before.rss,
     heap: after.heap - before.heap,
   };
+}
+
+/** Echo server: per connection, `read()` into a 4 KiB buffer, write it back. */
+export async function echoServer(
+  _p: Of<"echo">,
+  announce: (port: number) => void,
+): Promise<Result> {
+  const listener = Deno.listen({ hostname: HOST, port: 0, tcpBacklog: 4096 });
+  announce(listener.addr.port);
+  const serve = async (c: Deno.TcpConn) => {
+    try {
+      c.setNoDelay(true);
+      const buf = new Uint8Array(4096);
+      for (;;) {
+        const n = await c.read(buf);
+        if (n === null) break;
+        await writeAll(c, buf.subarray(0, n));
+      }
+    } catch (e) {
+      console.error(`echo server: ${e}`);
+    } finally {
+      c.close();
+    }
+  };
+  for await (const c of listener) serve(c);
+  return {};
 }
 
 /** Lines: a hand-written splitter over `conn.read()`, binary or text. */

@@ -2,35 +2,60 @@
  * The benchmark suite: pysocket against raw Deno (`Deno.listen`,
  * `Deno.connect`, `Deno.listenDatagram`, the limit this runtime sets),
  * Python's `socket` (`python3`) and Node's `net` / `dgram` (`node`), on
- * loopback, in one run. Prints a Markdown table per workload and writes them
- * to `bench/RESULTS.md`.
+ * loopback, in one run. Prints a Markdown table per workload, ratios side
+ * by side, and writes them with every repetition to `bench/RESULTS.md`.
  *
  * ```sh
- * deno task bench            # full suite, under 8 minutes on 2 cores
- * deno task bench --quick    # smaller sizes, one repetition, under 1 minute
- * deno task bench --only=bulk,lines --reps=5
+ * deno task bench            # full suite, about 10 minutes on 2 cores
+ * deno task bench --quick    # smaller sizes, one repetition, about 2 minutes
+ * deno task bench --only=echo,idle --reps=3
+ * deno task bench --only=echo --clients=1000 --match="raw,pysocket," --module=../other-checkout
  * ```
  *
- * Options: `--quick`; `--only=<workloads>` (bulk, pingpong, accept, idle,
- * lines, udp, timeout); `--reps=<n>`; `--module=<dir>` (benchmark the
- * pysocket checkout in `dir` instead of this one, to compare versions);
- * `--out=<file>` (where to write the Markdown; by default only a full run
- * without `--only`, `--reps` or `--module` writes, to `bench/RESULTS.md`).
+ * Sections (`--only=<a,b>`): bulk, pingpong, accept, echo (servers under
+ * 10 / 100 / 1,000 clients: requests/s and server CPU per request), idle
+ * (memory per connection at 1,000 and 10,000 connections, never read and
+ * after one exchange, each mode), multicore (`examples/multicore_echo.ts`
+ * with 1 and 2 processes), lines, udp, timeout, and tls / select when
+ * `_tls.ts` / `_select.ts` are there.
+ *
+ * Other options: `--reps=<n>`; `--clients=<n,…>` (echo tables for these
+ * client counts only); `--match=<a,b>` (only rows whose label contains one
+ * of these); `--module=<dir>` (benchmark the pysocket checkout in `dir`
+ * instead of this one, to compare versions); `--out=<file>` (where to
+ * write the Markdown; by default only a full, unfiltered run writes, to
+ * `bench/RESULTS.md`).
  *
  * Every measurement runs in a fresh process (`_worker.ts` for the Deno
  * variants, an embedded script for Python and Node) killed at a deadline,
  * and checks its own result (byte counts, sampled pattern bytes, sequence
- * numbers, line counts and lengths): a mismatch is printed as FAILED and
- * the process exits with status 1 at the end.
+ * numbers, line counts and lengths, echoed requests): a mismatch is
+ * printed as FAILED and the process exits with status 1 at the end. The
+ * server workloads run the server in one process and the clients in
+ * another (`client.c`, compiled with `cc` when there is one, else the Node
+ * script in `_client.ts`). Every process runs with its open-file limit
+ * raised to the hard limit (`ulimit -n`): the 10,000-connection rows need
+ * 10,200 and are skipped, with a note, below that.
  *
  * @module
  */
 
-import { expectedLines, median, type Params, type Result } from "./_common.ts";
+import {
+  ECHO_SIZE,
+  expectedLines,
+  median,
+  type Params,
+  type Result,
+  SERVER_TIMEOUT,
+  type ServerMode,
+} from "./_common.ts";
 import { PYTHON_SCRIPT } from "./_python.ts";
 import { NODE_SCRIPT } from "./_node.ts";
+import { CLIENT_SCRIPT, type ClientParams, type ClientResult } from "./_client.ts";
 
-type Peer = "raw" | "pysocket" | "python" | "node";
+/** Who runs the measured side; "example": `examples/multicore_echo.ts`. */
+type Peer = "raw" | "pysocket" | "python" | "node" | "example";
+type RefName = "raw" | "python" | "blocking" | "base";
 
 /** One line of a table: a variant measured `reps` times. */
 interface Row {
@@ -39,8 +64,13 @@ interface Row {
   peer: Peer;
   params: Params;
   pinned?: boolean;
+  /**
+   * A server workload: the row's process is the server, and this Node
+   * client (`_client.ts`) drives it from another process.
+   */
+  client?: Omit<ClientParams, "port" | "pids" | "ticks">;
   /** Keys of the rows this one is compared with, by reference name. */
-  refs: Partial<Record<"raw" | "python" | "blocking", string>>;
+  refs: Partial<Record<RefName, string>>;
 }
 
 interface Column {
@@ -50,7 +80,7 @@ interface Column {
   /** A comparison with the row named by `ref` in the row's `refs`. */
   compare?: {
     field: string;
-    ref: "raw" | "python" | "blocking";
+    ref: RefName;
     /** ratio: mine / ref; cost: ref / mine (for costs, > 1 is cheaper); diff: mine - ref. */
     kind: "ratio" | "cost" | "diff";
   };
@@ -80,6 +110,8 @@ type Outcome =
   | { kind: "error"; reason: string };
 
 const HERE = new URL(".", import.meta.url);
+/** The checkout whose examples the multicore rows run. */
+const MODULE_ROOT = new URL("../", import.meta.url);
 const WORKER = new URL("_worker.ts", HERE).pathname;
 const MIB = 1024 * 1024;
 
@@ -94,11 +126,17 @@ function reps(full: number): number {
   return REPS_OPTION ? Number(REPS_OPTION) : QUICK ? 1 : full;
 }
 const MODULE = optionValue("module");
+/** `--match=a,b`: only rows whose label contains one of these. */
+const MATCH = optionValue("match")?.split(",");
+/** `--clients=1000`: the echo tables for these client counts only. */
+const CLIENTS = optionValue("clients")?.split(",").map(Number);
 const OUT = optionValue("out") ??
   // Only a complete, standard run replaces the published results.
-  (QUICK || ONLY || MODULE || REPS_OPTION ? null : new URL("RESULTS.md", HERE).pathname);
+  (QUICK || ONLY || MODULE || REPS_OPTION || MATCH || CLIENTS
+    ? null
+    : new URL("RESULTS.md", HERE).pathname);
 /** The whole run stays under this; later repetitions are skipped past it. */
-const BUDGET_S = QUICK ? 45 : 400;
+const BUDGET_S = QUICK ? 90 : 600;
 /** Each process is killed after this many seconds. */
 const DEADLINE_S = QUICK ? 15 : 60;
 
@@ -111,6 +149,9 @@ const SIZE = QUICK
     idle: 500,
     blocks: 50,
     udp: 50_000,
+    echoWarmup: 0.3,
+    echoSeconds: 0.7,
+    idleCounts: [1_000],
   }
   : {
     bulk: 256 * MIB,
@@ -120,7 +161,21 @@ const SIZE = QUICK
     idle: 2_000,
     blocks: 200,
     udp: 200_000,
+    echoWarmup: 0.4,
+    echoSeconds: 1.2,
+    idleCounts: [1_000, 10_000],
   };
+
+/** Client counts of the echo tables. */
+const ECHO_CLIENTS = [10, 100, 1_000];
+/** Open files a server process needs beyond its connections. */
+const SPARE_FDS = 200;
+/**
+ * Connections accepted before the first memory snapshot: they grow the
+ * heap and the allocator's arenas to a working size first, so the growth
+ * measured after is what the next connections cost.
+ */
+const IDLE_WARM = 1_000;
 
 function optionValue(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -135,6 +190,23 @@ interface Environment {
   taskset: boolean;
   cpu: string;
   cores: number;
+  /** Open-file limit the bench's processes get (`ulimit -n`, raised to the hard limit). */
+  fdLimit: number;
+  /** Clock ticks per second of `/proc/<pid>/stat`. */
+  ticks: number;
+  /** The server workloads' client: the compiled `client.c`, or "node", or none. */
+  client: string | null;
+}
+
+/**
+ * Compiles `client.c` with `cc -O2` into a temporary directory; null
+ * without a compiler (the Node client is used then).
+ */
+async function compileClient(): Promise<string | null> {
+  const dir = await Deno.makeTempDir({ prefix: "pysocket-bench-" });
+  const exe = `${dir}/client`;
+  const src = new URL("client.c", HERE).pathname;
+  return await output("cc", ["-O2", "-o", exe, src]) === null ? null : exe;
 }
 
 /** What `cmd args…` prints (stdout then stderr), or null if it fails. */
@@ -169,19 +241,59 @@ async function environment(): Promise<Environment> {
     info = await output("cat", ["/proc/cpuinfo"]) ?? "";
   }
   cpu = info.match(/^model name\s*:\s*(.+)$/m)?.[1].trim() ?? cpu;
-  const [python, node, taskset] = await Promise.all([
+  const [python, node, taskset, limit, ticks, compiled] = await Promise.all([
     version("python3"),
     version("node"),
     version("taskset"),
+    output("sh", ["-c", RAISE_FD_LIMIT + "ulimit -n"]),
+    output("getconf", ["CLK_TCK"]),
+    compileClient(),
   ]);
+  const nodeVersion = node?.match(/^v(\d+\.\S+)$/)?.[1] ?? null;
   return {
     python: python?.replace(/^Python /, "") ?? null,
     // Without node on the PATH, Deno runs "node" itself: check the answer.
-    node: node?.match(/^v(\d+\.\S+)$/)?.[1] ?? null,
+    node: nodeVersion,
     taskset: taskset !== null,
     cpu,
     cores: navigator.hardwareConcurrency,
+    fdLimit: limit?.trim() === "unlimited" ? Infinity : Number(limit?.trim() ?? 1024) || 1024,
+    ticks: Number(ticks?.trim()) || 100,
+    client: compiled ?? (nodeVersion ? "node" : null),
   };
+}
+
+/** What drives the server workloads, for the notes. */
+function clientName(env: Environment): string {
+  return env.client === "node"
+    ? "`_client.ts`, Node `net`: no C compiler here"
+    : "`client.c`, one epoll loop, compiled with `cc -O2`";
+}
+
+/** The C client's command line for `p` (see the top of `client.c`). */
+function clientArgs(p: ClientParams): string[] {
+  return [
+    p.kind,
+    String(p.port),
+    String(p.clients),
+    String(p.size),
+    String(p.warmup ?? 0),
+    String(p.seconds ?? 1),
+    String(p.ticks ?? 100),
+    ...(p.pids ?? []).map(String),
+  ];
+}
+
+/**
+ * Raises the soft open-file limit to the hard one (thousands of
+ * connections need as many descriptors). Every process the bench starts
+ * runs under it: `sh -c "$RAISE_FD_LIMIT exec cmd args…"`.
+ */
+const RAISE_FD_LIMIT = 'ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 65536 2>/dev/null; ';
+
+/** `cmd argv` under the raised open-file limit (the pid stays `cmd`'s: `exec`). */
+function withFdLimit(cmd: string, argv: string[]): [string, string[]] {
+  return ["sh", ["-c", RAISE_FD_LIMIT + 'exec "$@"', "sh", cmd, ...argv]];
 }
 
 /** The 1-minute load average (other work on the machine skews figures). */
@@ -196,7 +308,10 @@ function command(row: Row, env: Environment): [string, string[]] {
   const gc = row.params.workload === "idle";
   let cmd: string;
   let argv: string[];
-  if (row.peer === "raw" || row.peer === "pysocket") {
+  if (
+    row.peer === "raw" || row.peer === "pysocket" || row.params.workload === "select" ||
+    row.params.workload === "tls"
+  ) {
     cmd = Deno.execPath();
     argv = [
       "run",
@@ -212,6 +327,14 @@ function command(row: Row, env: Environment): [string, string[]] {
         ...(MODULE ? { module: MODULE } : {}),
       }),
     ];
+  } else if (row.peer === "example") {
+    cmd = Deno.execPath();
+    const root = MODULE
+      ? new URL(MODULE.endsWith("/") ? MODULE : `${MODULE}/`, `file://${Deno.cwd()}/`)
+      : MODULE_ROOT;
+    const example = new URL("examples/multicore_echo.ts", root).pathname;
+    const workers = row.params.workload === "multicore" ? row.params.workers : 1;
+    argv = ["run", "-q", "--unstable-net", "-A", example, `--workers=${workers}`, "--port=0"];
   } else if (row.peer === "python") {
     cmd = "python3";
     argv = ["-c", PYTHON_SCRIPT, JSON.stringify(row.params)];
@@ -228,7 +351,7 @@ function command(row: Row, env: Environment): [string, string[]] {
     argv = ["-c", "0", cmd, ...argv];
     cmd = "taskset";
   }
-  return [cmd, argv];
+  return withFdLimit(cmd, argv);
 }
 
 /**
@@ -284,6 +407,7 @@ async function runProcess(
 
 /** Runs one measurement of `row` and classifies what came back. */
 async function measure(row: Row, env: Environment): Promise<Outcome> {
+  if (row.client) return await measureWithClient(row, env);
   const [cmd, argv] = command(row, env);
   let holder: Deno.ChildProcess | undefined;
   let holderTimer: ReturnType<typeof setTimeout> | undefined;
@@ -291,14 +415,20 @@ async function measure(row: Row, env: Environment): Promise<Outcome> {
     const m = line.match(/^PORT (\d+)$/);
     if (!m || row.params.workload !== "idle" || holder) return;
     const n = row.params.warm + row.params.count;
-    holder = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-q",
-        "-A",
-        WORKER,
-        JSON.stringify({ workload: "hold", port: Number(m[1]), count: n }),
-      ],
+    const [hcmd, hargv] = withFdLimit(Deno.execPath(), [
+      "run",
+      "-q",
+      "-A",
+      WORKER,
+      JSON.stringify({
+        workload: "hold",
+        port: Number(m[1]),
+        count: n,
+        exchange: row.params.exchange ?? false,
+      }),
+    ]);
+    holder = new Deno.Command(hcmd, {
+      args: hargv,
       stdin: "piped",
       stdout: "null",
       stderr: "null",
@@ -329,6 +459,117 @@ async function measure(row: Row, env: Environment): Promise<Outcome> {
   if (result.unavailable) return unavailable(result.unavailable);
   if (result.error) return unavailable(result.error);
   return { kind: "ok", result };
+}
+
+/**
+ * A server workload: starts the row's server process, waits for it to say
+ * where it listens (`PORT n`, or the multicore example's `worker <pid>
+ * listening on …:n` lines and `ready`), runs the Node client against it
+ * (which reads the server processes' CPU time itself), then kills the
+ * server processes.
+ */
+async function measureWithClient(row: Row, env: Environment): Promise<Outcome> {
+  const unavailable = (reason: string): Outcome =>
+    row.peer === "pysocket" || row.peer === "example"
+      ? { kind: "unavailable", reason }
+      : { kind: "error", reason };
+  if (!env.client) return unavailable("the client needs a C compiler (cc) or node");
+  const [cmd, argv] = command(row, env);
+  const server = new Deno.Command(cmd, {
+    args: argv,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const pids: number[] = [];
+  let port = 0;
+  let ready!: (ok: boolean) => void;
+  const started = new Promise<boolean>((r) => (ready = r));
+  const lines: string[] = [];
+  const readOut = (async () => {
+    let carry = "";
+    for await (const text of server.stdout.pipeThrough(new TextDecoderStream())) {
+      const parts = (carry + text).split("\n");
+      carry = parts.pop()!;
+      for (const line of parts) {
+        lines.push(line);
+        const single = line.match(/^PORT (\d+)$/);
+        const worker = line.match(/^worker (\d+) listening on .*:(\d+)$/);
+        if (single) {
+          port = Number(single[1]);
+          pids.push(server.pid);
+          ready(true);
+        } else if (worker) {
+          pids.push(Number(worker[1]));
+          port = Number(worker[2]);
+        } else if (line.startsWith("ready:")) ready(true);
+      }
+    }
+    ready(false);
+  })();
+  const readErr = new Response(server.stderr).text();
+  const timer = setTimeout(() => ready(false), 20_000);
+  let outcome: Outcome;
+  try {
+    if (!await started) {
+      try {
+        server.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+      await server.status;
+      const err = (await readErr).trim().split("\n").filter(Boolean).at(-1);
+      const last = lines.filter((l) => l.startsWith("{")).at(-1);
+      const said = last ? (JSON.parse(last) as Result) : undefined;
+      return unavailable(
+        said?.unavailable ?? said?.error ?? err?.slice(0, 160) ?? "the server did not start",
+      );
+    }
+    const params: ClientParams = { ...row.client!, port, pids, ticks: env.ticks };
+    const [ccmd, cargv] = env.client === "node"
+      ? withFdLimit("node", ["-e", CLIENT_SCRIPT, JSON.stringify(params)])
+      : withFdLimit(env.client, clientArgs(params));
+    const out = await runProcess(ccmd, cargv, DEADLINE_S);
+    const last = out.lines.filter((l) => l.trim().startsWith("{")).at(-1);
+    if (out.killed) outcome = { kind: "error", reason: `client timed out after ${DEADLINE_S} s` };
+    else if (last === undefined) {
+      outcome = { kind: "error", reason: `client: ${out.stderr.trim().slice(0, 160)}` };
+    } else {
+      const r = JSON.parse(last) as ClientResult;
+      if (r.error) outcome = { kind: "error", reason: `client: ${r.error}` };
+      else {
+        outcome = {
+          kind: "ok",
+          result: {
+            seconds: r.seconds,
+            cpu: r.serverCpu,
+            clientCpu: r.clientCpu,
+            count: r.count,
+            bad: r.bad,
+          },
+        };
+      }
+    }
+  } finally {
+    clearTimeout(timer);
+    for (const pid of pids) {
+      if (pid === server.pid) continue;
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    try {
+      server.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+    await server.status;
+    await readOut;
+    await readErr;
+  }
+  return outcome;
 }
 
 // ---------------------------------------------------------------- tables
@@ -554,43 +795,333 @@ function acceptTable(): Table {
   };
 }
 
-function idleTable(): Table {
-  const params: Params = { workload: "idle", count: SIZE.idle, warm: 100 };
+function idleTable(count: number): Table {
+  const idle = (exchange: boolean, mode?: ServerMode): Params => ({
+    workload: "idle",
+    count,
+    warm: IDLE_WARM,
+    exchange,
+    ...(mode ? { mode } : {}),
+  });
+  const RAW = "raw Deno, never read (`Deno.Conn` held, no read pending)";
+  const RAW_X = "raw Deno, after one exchange (its next 4 KiB read posted)";
+  const base: Omit<Row, "refs" | "key">[] = [
+    { label: RAW, peer: "raw", params: idle(false) },
+    { label: RAW_X, peer: "raw", params: idle(true) },
+  ];
+  const modes: [ServerMode, string][] = [
+    ["blocking", "blocking"],
+    ["timeout", `\`settimeout(${SERVER_TIMEOUT})\``],
+    ["nonblocking", "non-blocking"],
+  ];
+  for (const [mode, name] of modes) {
+    base.push(
+      { label: `pysocket ${name}, never read`, peer: "pysocket", params: idle(false, mode) },
+      {
+        label: `pysocket ${name}, after one exchange`,
+        peer: "pysocket",
+        params: idle(true, mode),
+      },
+    );
+  }
+  base.push(
+    { label: "Python blocking, never read", peer: "python", params: idle(false, "blocking") },
+    {
+      label: "Python blocking, after one exchange",
+      peer: "python",
+      params: idle(true, "blocking"),
+    },
+    { label: "Node, never read", peer: "node", params: idle(false) },
+    { label: "Node, after one exchange", peer: "node", params: idle(true) },
+  );
   return {
     name: "idle",
-    reps: reps(3),
-    weight: 1,
+    reps: reps(count > 5_000 ? 2 : 3),
+    weight: count > 5_000 ? 1.5 : 0.6,
     title: `idle: ${
-      SIZE.idle.toLocaleString("en")
+      count.toLocaleString("en")
     } accepted connections held open, memory per connection`,
     columns: [
       { name: "RSS / conn (KiB)", field: "rss", digits: 2 },
       { name: "JS heap + external / conn (KiB)", field: "heap", digits: 2 },
       {
-        name: "RSS KiB above raw Deno",
+        name: "RSS KiB above raw Deno (same state)",
         compare: { field: "rss", ref: "raw", kind: "diff" },
       },
     ],
-    rows: rows([
-      {
-        label: "raw Deno (`Deno.Conn` held, no read pending)",
-        peer: "raw",
-        params,
-      },
-      { label: "pysocket", peer: "pysocket", params },
-      { label: "Python", peer: "python", params },
-      { label: "Node", peer: "node", params },
-    ], () => ({ raw: "raw Deno (`Deno.Conn` held, no read pending)" })),
+    rows: rows(base, (r) => ({
+      raw: (r.params as { exchange: boolean }).exchange ? RAW_X : RAW,
+    })),
     figures: (r) => ({
       rss: r.rss! / r.count! / 1024,
       heap: r.heap === undefined ? NaN : r.heap / r.count! / 1024,
     }),
     check: (r) =>
-      r.count === SIZE.idle && Number.isFinite(r.rss)
+      r.count === count && Number.isFinite(r.rss)
         ? null
-        : `held ${r.count} connections, wanted ${SIZE.idle}`,
+        : `held ${r.count} connections, wanted ${count}`,
     notes: [
-      "Server side only, each variant in a fresh process (Deno and Node with `--expose-gc --max-semi-space-size=1`, collected before each snapshot); the clients are a separate (raw Deno) process. RSS from `Deno.memoryUsage().rss` (Node `process.memoryUsage()`, Python `/proc/self/statm`), growth over the held connections after 100 warm-up ones.",
+      `Server side only, each variant in a fresh process (Deno and Node with \`--expose-gc --max-semi-space-size=1\`, collected before each snapshot); the clients are a separate (raw Deno) process, connecting 100 at a time. "After one exchange": the client sends ${ECHO_SIZE} bytes and reads the echo; the server did one \`recv(4096)\` and one \`sendall()\` and holds the socket, no call pending. RSS from \`Deno.memoryUsage().rss\` (Node \`process.memoryUsage()\`, Python \`/proc/self/statm\`), growth over the held connections after ${
+        IDLE_WARM.toLocaleString("en")
+      } warm-up ones, 0.1 s after the last exchange. At 1,000 connections the RSS growth is a few MiB, within the allocator's noise (see the repetitions; the JS heap figure is steady): quote the 10,000 rows. Every process runs with the open-file limit raised to the hard limit (\`ulimit -n\`; ${
+        (count + IDLE_WARM + SPARE_FDS).toLocaleString("en")
+      } needed here).`,
+    ],
+  };
+}
+
+function echoTable(clients: number, env: Environment): Table {
+  const client: Row["client"] = {
+    kind: "echo",
+    clients,
+    size: ECHO_SIZE,
+    warmup: SIZE.echoWarmup,
+    seconds: SIZE.echoSeconds,
+  };
+  const echo = (mode: ServerMode): Params => ({ workload: "echo", mode });
+  const RAW = "raw Deno (`read()` 4 KiB, `write()`)";
+  const PY: Record<ServerMode, string> = {
+    blocking: "Python, a thread per connection",
+    timeout: `Python, a thread per connection, \`settimeout(${SERVER_TIMEOUT})\``,
+    nonblocking: "Python `selectors`, non-blocking",
+  };
+  const base: Omit<Row, "refs" | "key">[] = [
+    { label: RAW, peer: "raw", params: echo("blocking"), client },
+    { label: "pysocket, blocking", peer: "pysocket", params: echo("blocking"), client },
+    {
+      label: `pysocket, \`settimeout(${SERVER_TIMEOUT})\``,
+      peer: "pysocket",
+      params: echo("timeout"),
+      client,
+    },
+    {
+      label: "pysocket `selectors`, non-blocking",
+      peer: "pysocket",
+      params: echo("nonblocking"),
+      client,
+    },
+    { label: PY.blocking, peer: "python", params: echo("blocking"), client },
+    { label: PY.timeout, peer: "python", params: echo("timeout"), client },
+    { label: PY.nonblocking, peer: "python", params: echo("nonblocking"), client },
+    { label: "Node `net`", peer: "node", params: echo("blocking"), client },
+  ];
+  return {
+    name: "echo",
+    reps: reps(3),
+    weight: 1.2,
+    title: `echo: ${
+      clients.toLocaleString("en")
+    } clients, ${ECHO_SIZE}-byte request/response, server and clients in separate processes`,
+    columns: [
+      { name: "requests/s", field: "rate", digits: 0 },
+      { name: "× raw Deno", compare: { field: "rate", ref: "raw", kind: "ratio" } },
+      { name: "server CPU µs/request", field: "cpu", digits: 1 },
+      { name: "× raw Deno by CPU", compare: { field: "cpu", ref: "raw", kind: "cost" } },
+      {
+        name: "× Python (same mode) by CPU",
+        compare: { field: "cpu", ref: "python", kind: "cost" },
+      },
+      { name: "client CPU µs/request", field: "client", digits: 1 },
+    ],
+    rows: rows(base, (r) => ({
+      raw: RAW,
+      python: r.peer === "pysocket" ? PY[(r.params as { mode: ServerMode }).mode] : undefined,
+    })),
+    figures: (r) => ({
+      rate: r.count! / r.seconds!,
+      cpu: r.cpu! * 1e6 / r.count!,
+      client: r.clientCpu! * 1e6 / r.count!,
+    }),
+    check: (r) => {
+      if (r.bad) return `${r.bad} replies did not echo their request`;
+      if (!r.count) return "no request answered";
+      return null;
+    },
+    notes: [
+      `The server runs in its own process; the ${
+        clients.toLocaleString("en")
+      } clients in another (${
+        clientName(env)
+      }; one request in flight per connection, TCP_NODELAY on both ends). Each reply must equal its request (sequence number, client id, check byte). Counting starts after ${SIZE.echoWarmup} s and lasts ${SIZE.echoSeconds} s; server CPU is user + system time of the server process (all threads) over exactly that window, read by the client from \`/proc/<pid>/stat\`. pysocket servers are written as Python's: \`recv(4096)\` then \`sendall()\` in a task per connection.`,
+    ],
+  };
+}
+
+/** Whether `bench/<name>` is there (the tls and select modules come from other work). */
+function benchFile(name: string): boolean {
+  try {
+    return Deno.statSync(new URL(name, HERE)).isFile;
+  } catch {
+    return false;
+  }
+}
+
+function tlsTables(files: { ca: string; cert: string; key: string }): Table[] {
+  const total = (QUICK ? 16 : 64) * MIB;
+  const seconds = QUICK ? 0.5 : 1;
+  type Impl = Extract<Params, { workload: "tls" }>["impl"];
+  const impls: [Impl, Peer, string][] = [
+    ["deno", "raw", "Deno native (`Deno.connectTls` / `listenTls`)"],
+    ["pysocket", "pysocket", "pysocket `ssl` (`SSLContext.wrap_socket`)"],
+    ["python", "python", "Python `ssl`"],
+    ["node", "node", "Node `tls`"],
+  ];
+  const table = (kind: "bulk" | "handshake"): Table => ({
+    name: "tls",
+    reps: reps(3),
+    weight: 0.5,
+    title: kind === "bulk"
+      ? `tls: ${total / MIB} MiB one way over TLS, 64 KiB writes, one process (\`_tls.ts\`)`
+      : `tls: full handshakes (connect, handshake, close) for ${seconds} s, one process (\`_tls.ts\`)`,
+    columns: [
+      { name: kind === "bulk" ? "MiB/s" : "handshakes/s", field: "rate", digits: 0 },
+      { name: "× Deno native", compare: { field: "rate", ref: "raw", kind: "ratio" } },
+      { name: "× Python", compare: { field: "rate", ref: "python", kind: "ratio" } },
+    ],
+    rows: rows(
+      impls.map(([impl, peer, label]) => ({
+        label: `${label}, ${kind === "bulk" ? "bulk" : "handshakes"}`,
+        peer,
+        params: { workload: "tls", impl, kind, total, seconds, files },
+      })),
+      () => ({
+        raw: `${impls[0][2]}, ${kind === "bulk" ? "bulk" : "handshakes"}`,
+        python: `${impls[2][2]}, ${kind === "bulk" ? "bulk" : "handshakes"}`,
+      }),
+    ),
+    figures: (r) => ({ rate: r.value! }),
+    check: (r) => (Number.isFinite(r.value) && r.value! > 0 ? null : "nothing measured"),
+    notes: [
+      "Both ends in one process (Python: a thread serves), a CA and a leaf certificate made with `openssl` once per run; each variant in a fresh process. Bulk counts the bytes the server side read; handshakes are full (no session resumption).",
+    ],
+  });
+  return [table("bulk"), table("handshake")];
+}
+
+function selectTables(): Table[] {
+  type Api = Extract<Params, { workload: "select" }>["api"];
+  const sizes = QUICK ? [1, 100] : [1, 100, 1_000];
+  const seconds = QUICK ? 0.2 : 0.5;
+  const names: [Api, Peer, string][] = [
+    ["select", "pysocket", "pysocket `select.select()`"],
+    ["poll", "pysocket", "pysocket `select.poll().poll()`"],
+    ["selector", "pysocket", "pysocket `selectors.DefaultSelector().select()`"],
+    ["python-poll", "python", "Python `select.poll().poll()`"],
+    ["python-select", "python", "Python `select.select()`"],
+  ];
+  const at = (n: number, what: string) =>
+    `${n.toLocaleString("en")} socket${n === 1 ? "" : "s"}: ${what}`;
+  const base: Omit<Row, "refs" | "key">[] = [];
+  for (const n of sizes) {
+    for (const [api, peer, what] of names) {
+      base.push({
+        label: at(n, what),
+        peer,
+        params: { workload: "select", api, sockets: n, seconds },
+      });
+    }
+  }
+  const cost: Table = {
+    name: "select",
+    reps: reps(2),
+    weight: 0.5,
+    title:
+      "select: one call over N registered sockets, one of them ready (`_select.ts`), one process",
+    columns: [
+      { name: "µs per call", field: "perCall", digits: 1 },
+      {
+        name: "× Python `poll` by time",
+        compare: { field: "perCall", ref: "python", kind: "cost" },
+      },
+    ],
+    rows: rows(
+      base,
+      (r) => ({ python: at((r.params as { sockets: number }).sockets, names[3][2]) }),
+    ),
+    figures: (r) => ({ perCall: r.perCall! }),
+    check: (r) => (r.count && Number.isFinite(r.perCall) ? null : "no call completed"),
+    notes: [
+      "N − 1 idle listening sockets and one with a connection queued: every call scans them all and must report exactly the ready one (checked on every call). Each variant in a fresh process; Python's `select.select()` stops at its FD_SETSIZE of 1,024.",
+    ],
+  };
+  const n = QUICK ? 1_000 : 5_000;
+  const register: Table = {
+    name: "select",
+    reps: reps(2),
+    weight: 0.3,
+    title: `select: registering ${
+      n.toLocaleString("en")
+    } idle connected sockets in a \`DefaultSelector\``,
+    columns: [{ name: "RSS / socket (KiB)", field: "rss", digits: 2 }],
+    rows: rows([{
+      label: "pysocket `DefaultSelector().register(sock, EVENT_READ)`",
+      peer: "pysocket",
+      params: { workload: "select", api: "register", sockets: n, seconds: 0 },
+    }], () => ({})),
+    figures: (r) => ({ rss: r.rss! / r.count! / 1024 }),
+    check: (r) => (r.count === n ? null : `registered ${r.count}, wanted ${n}`),
+    notes: [
+      "What watching costs per socket beyond the idle socket itself: a registered socket keeps a read posted so readiness is seen. Their peers are held by a python3 process; no socket may be reported ready.",
+    ],
+  };
+  return [cost, register];
+}
+
+function multicoreTable(env: Environment): Table {
+  const mc = (workers: number): Params => ({ workload: "multicore", workers });
+  const connect: Row["client"] = {
+    kind: "connect",
+    clients: 50,
+    size: ECHO_SIZE,
+    warmup: SIZE.echoWarmup,
+    seconds: SIZE.echoSeconds,
+  };
+  const echo: Row["client"] = { ...connect, kind: "echo", clients: 1_000 };
+  const label = (w: number, what: string) => `${w} server process${w > 1 ? "es" : ""}: ${what}`;
+  const C1 = label(1, "connect + one exchange + close (connections/s)");
+  const E1 = label(1, "echo, 1,000 clients (requests/s)");
+  return {
+    name: "multicore",
+    reps: reps(3),
+    weight: 0.6,
+    title:
+      "multicore: `examples/multicore_echo.ts` (pysocket, blocking mode), N worker processes on one port with `reuse_port`",
+    columns: [
+      { name: "per second", field: "rate", digits: 0 },
+      { name: "× 1 process", compare: { field: "rate", ref: "base", kind: "ratio" } },
+      { name: "server CPU µs each (all workers)", field: "cpu", digits: 1 },
+      { name: "client CPU µs each", field: "client", digits: 1 },
+    ],
+    rows: rows([
+      { label: C1, peer: "example", params: mc(1), client: connect },
+      {
+        label: label(2, "connect + one exchange + close (connections/s)"),
+        peer: "example",
+        params: mc(2),
+        client: connect,
+      },
+      { label: E1, peer: "example", params: mc(1), client: echo },
+      {
+        label: label(2, "echo, 1,000 clients (requests/s)"),
+        peer: "example",
+        params: mc(2),
+        client: echo,
+      },
+    ], (r) => ({ base: r.client!.kind === "connect" ? C1 : E1 })),
+    figures: (r) => ({
+      rate: r.count! / r.seconds!,
+      cpu: r.cpu! * 1e6 / r.count!,
+      client: r.clientCpu! * 1e6 / r.count!,
+    }),
+    check: (r) => {
+      if (r.bad) return `${r.bad} failed exchanges`;
+      if (!r.count) return "nothing completed";
+      return null;
+    },
+    notes: [
+      `Clients: one process (${
+        clientName(env)
+      }), 50 concurrent connect/exchange/close loops, or 1,000 persistent connections. The kernel spreads connections over the workers by SO_REUSEPORT hashing. This machine has ${env.cores} cores and the client process needs one of them, so a second server process can only use what the client leaves; on a machine with more cores than server processes plus clients, throughput grows with the processes until the clients or the kernel's loopback path saturate.`,
     ],
   };
 }
@@ -855,7 +1386,10 @@ function fmt(x: number, digits = 0): string {
 
 interface RowStats {
   outcomes: Outcome[];
+  /** Medians over the repetitions. */
   figures: Record<string, number>;
+  /** Each successful repetition's figures, in order. */
+  each: Record<string, number>[];
 }
 
 function cell(stats: RowStats, row: Row): string | null {
@@ -871,6 +1405,11 @@ function cell(stats: RowStats, row: Row): string | null {
   return null;
 }
 
+/** Whether `--match` keeps `row`. */
+function selected(row: Row): boolean {
+  return !MATCH || MATCH.some((m) => row.label.includes(m));
+}
+
 function renderTable(table: Table, stats: Map<string, RowStats>): string {
   const head = ["variant", ...table.columns.map((c) => c.name)];
   const lines = [
@@ -879,7 +1418,7 @@ function renderTable(table: Table, stats: Map<string, RowStats>): string {
     `| ${head.join(" | ")} |`,
     `| ${head.map((_, i) => (i === 0 ? "---" : "---:")).join(" | ")} |`,
   ];
-  for (const row of table.rows) {
+  for (const row of table.rows.filter(selected)) {
     const s = stats.get(row.key)!;
     const label = row.label + (row.pinned ? " (pinned)" : "");
     const problem = cell(s, row);
@@ -909,6 +1448,23 @@ function renderTable(table: Table, stats: Map<string, RowStats>): string {
   }
   lines.push("");
   for (const n of table.notes) lines.push(n, "");
+  // Every repetition, so a reader sees the spread behind each median.
+  const fields = table.columns.filter((c) => c.field);
+  const measured = table.rows.filter((r) => (stats.get(r.key)?.each.length ?? 0) > 0);
+  if (measured.length > 0 && table.reps > 1) {
+    lines.push(
+      "<details><summary>Every repetition</summary>",
+      "",
+      `| variant | ${fields.map((c) => c.name).join(" | ")} |`,
+      `| --- | ${fields.map(() => "---:").join(" | ")} |`,
+    );
+    for (const row of measured) {
+      const each = stats.get(row.key)!.each;
+      const cells = fields.map((c) => each.map((f) => fmt(f[c.field!], c.digits)).join(" · "));
+      lines.push(`| ${row.label}${row.pinned ? " (pinned)" : ""} | ${cells.join(" | ")} |`);
+    }
+    lines.push("", "</details>", "");
+  }
   return lines.join("\n");
 }
 
@@ -937,17 +1493,53 @@ async function main(): Promise<number> {
       env.python ?? "missing"
     } · Node ${env.node ?? "missing"} · ${
       QUICK ? "quick run" : "full run"
+    } · open-file limit ${env.fdLimit} · server-workload client: ${
+      env.client === null ? "none" : env.client === "node" ? "Node" : "C"
     } · load average ${await loadAverage()} at the start`;
   console.log(`# pysocket benchmarks\n\n${header}\n\n${LEGEND}\n`);
 
   const wanted = (name: string) => !ONLY || ONLY.includes(name);
   const tables: Table[] = [];
+  const skippedNotes: string[] = [];
   if (wanted("bulk")) tables.push(bulkTable());
   if (wanted("pingpong")) tables.push(pingpongTable(env));
   if (wanted("accept")) tables.push(acceptTable());
-  if (wanted("idle")) tables.push(idleTable());
+  if (wanted("echo")) {
+    for (const n of CLIENTS ?? ECHO_CLIENTS) tables.push(echoTable(n, env));
+  }
+  if (wanted("idle")) {
+    for (const n of SIZE.idleCounts) {
+      if (env.fdLimit >= n + IDLE_WARM + SPARE_FDS) tables.push(idleTable(n));
+      else {skippedNotes.push(
+          `### idle: ${
+            n.toLocaleString("en")
+          } connections\n\nskipped: needs an open-file limit of ${
+            n + SPARE_FDS
+          } (\`ulimit -n\`); the hard limit here is ${env.fdLimit}\n`,
+        );}
+    }
+  }
+  if (wanted("multicore")) tables.push(multicoreTable(env));
+  // Certificates for the tls tables, removed at the end of the run.
+  let certs: AsyncDisposable & { ca: string; cert: string; key: string } | null = null;
+  if (wanted("tls")) {
+    if (!benchFile("_tls.ts")) {
+      skippedNotes.push("### tls\n\nskipped: `bench/_tls.ts` is not there\n");
+    } else {
+      try {
+        const { makeCerts } = await import("../tests/_tls_certs.ts");
+        certs = await makeCerts();
+        tables.push(...tlsTables({ ca: certs.ca, cert: certs.cert, key: certs.key }));
+      } catch (e) {
+        skippedNotes.push(`### tls\n\nskipped: cannot make certificates (${e})\n`);
+      }
+    }
+  }
+  if (wanted("select")) {
+    if (benchFile("_select.ts")) tables.push(...selectTables());
+    else skippedNotes.push("### select\n\nskipped: `bench/_select.ts` is not there\n");
+  }
   if (wanted("lines")) tables.push(linesTable());
-  const skippedNotes: string[] = [];
   if (wanted("udp")) {
     const reason = await probeUdp(env);
     if (reason === null) tables.push(udpTable());
@@ -976,9 +1568,9 @@ async function main(): Promise<number> {
     const budgetEnd = started + BUDGET_S * 1000 * weightSoFar / totalWeight;
     const stats = new Map<string, RowStats>();
     for (const row of table.rows) {
-      stats.set(row.key, { outcomes: [], figures: {} });
+      stats.set(row.key, { outcomes: [], figures: {}, each: [] });
     }
-    const todo = table.rows.filter((r) => !peerMissing(r.peer));
+    const todo = table.rows.filter((r) => !peerMissing(r.peer) && selected(r));
     for (let rep = 0; rep < table.reps; rep++) {
       if (rep > 0 && performance.now() > budgetEnd) break;
       for (const row of todo) {
@@ -1003,6 +1595,7 @@ async function main(): Promise<number> {
     for (const row of table.rows) {
       const s = stats.get(row.key)!;
       const per = s.outcomes.flatMap((o) => o.kind === "ok" ? [table.figures(o.result, row)] : []);
+      s.each = per;
       for (const field of Object.keys(per[0] ?? {})) {
         s.figures[field] = median(per.map((f) => f[field]));
       }
@@ -1021,6 +1614,7 @@ async function main(): Promise<number> {
     sections.push(note);
     console.log(note);
   }
+  await certs?.[Symbol.asyncDispose]();
   const seconds = (performance.now() - started) / 1000;
   const footer = `Load average ${await loadAverage()} at the end. Suite took ${
     seconds.toFixed(0)

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import * as constants from "../constants.ts";
 import { errorcode, has_ipv6 } from "../constants.ts";
+import { pythonJSON } from "./_utils.ts";
 
 const NUMBERS: [string, number][] = Object.entries(constants).filter((
   entry,
@@ -198,4 +199,61 @@ Deno.test("constants take the xnu values on macOS", async () => {
     gai.message,
     "[Errno 8] nodename nor servname provided, or not known",
   );
+});
+
+Deno.test("AddressFamily, SocketKind, MsgFlag and AddressInfo have Python's members and reprs", async () => {
+  const enums = {
+    AddressFamily: constants.AddressFamily,
+    SocketKind: constants.SocketKind,
+    MsgFlag: constants.MsgFlag,
+    AddressInfo: constants.AddressInfo,
+  };
+  // Each member's value, and the repr of each value and of some combinations.
+  const probes = [0, 3, 66, 1048579, 1 << 20, 1610612736, 99];
+  const expected = await pythonJSON<
+    Record<string, { members: [string, number][]; reprs: Record<string, string> }>
+  >(`
+import json, socket
+probes = ${JSON.stringify(probes)}
+out = {}
+for name in ${JSON.stringify(Object.keys(enums))}:
+    E = getattr(socket, name)
+    reprs = {}
+    for v in [int(m) for m in E] + probes:
+        try:
+            reprs[str(v)] = repr(E(v))
+        except ValueError:
+            reprs[str(v)] = str(v)
+    out[name] = {"members": [[k, int(m)] for k, m in E.__members__.items()], "reprs": reprs}
+print(json.dumps(out))
+`);
+  for (const [name, e] of Object.entries(enums)) {
+    assert.deepEqual(Object.entries(e), expected[name].members, name);
+    for (const [value, repr] of Object.entries(expected[name].reprs)) {
+      assert.equal(e.repr(Number(value)), repr, `${name}.repr(${value})`);
+    }
+    assert.ok(Object.isFrozen(e));
+  }
+  assert.equal(constants.AddressFamily.nameOf(constants.AF_INET6), "AF_INET6");
+  assert.equal(constants.AddressFamily.nameOf(12345), null);
+});
+
+// Python's names that pysocket does not have, and why (README's "Differences from Python").
+const ABSENT: Record<string, string> = {
+  CAPI: "the C API capsule: no C extensions in Deno",
+  close: "Deno exposes no OS descriptors to close by number",
+  dup: "Deno exposes no OS descriptors to duplicate",
+  fromfd: "Deno exposes no OS descriptors to wrap",
+  "recv_fds": "needs recvmsg() and SCM_RIGHTS, which Deno lacks",
+  "send_fds": "needs sendmsg() and SCM_RIGHTS, which Deno lacks",
+  sethostname: "needs CAP_SYS_ADMIN and a system call Deno does not offer",
+};
+
+Deno.test("every name of python3's socket.__all__ is exported, but the documented few", async () => {
+  const all = await pythonJSON<string[]>(
+    "import json, socket; print(json.dumps(socket.__all__))",
+  );
+  const exported = new Set(Object.keys(await import("../mod.ts")));
+  const missing = all.filter((name) => !exported.has(name)).sort();
+  assert.deepEqual(missing, Object.keys(ABSENT).sort());
 });

@@ -31,6 +31,7 @@ import {
   ETIMEDOUT,
 } from "../constants.ts";
 import { fromDenoError, gaiError, gaiStrerror, oserror, strerror, timedOut } from "../_errno.ts";
+import { pythonJSON } from "./_utils.ts";
 
 // Python is the oracle. One python3 run answers everything this file asks.
 const ORACLE = `
@@ -409,4 +410,31 @@ Deno.test("fromDenoError() maps a DOMException TimeoutError to TimeoutError", ()
   assert.ok(err instanceof TimeoutError);
   assert.equal(err.message, "timed out");
   assert.equal(err.errno, null);
+});
+
+Deno.test("OSError, its subclasses, gaierror, herror and timeout have Python's args", async () => {
+  const expected = await pythonJSON<unknown[][]>(`
+import json, socket
+print(json.dumps([list(e.args) for e in (
+    OSError(111, "Connection refused"), OSError("one"), OSError(),
+    OSError(2, "No such file or directory"), socket.gaierror(-2, "Name or service not known"),
+    socket.herror(1, "Unknown host"), socket.timeout("timed out"), BlockingIOError(11, "x"),
+    OSError(None, "x"))]))
+`);
+  const ours = [
+    new OSError(ECONNREFUSED, "Connection refused"),
+    new OSError("one"),
+    new OSError(),
+    new OSError(ENOENT, "No such file or directory"),
+    new gaierror(-2, "Name or service not known"),
+    new herror(1, "Unknown host"),
+    new timeout("timed out"),
+    new BlockingIOError(EAGAIN, "x"),
+    new OSError(null, "x"),
+  ];
+  assert.deepEqual(ours.map((e) => e.args), expected);
+  // What the library raises has them too: code that reads e.args[0] ports.
+  assert.deepEqual(oserror(ECONNREFUSED).args, [ECONNREFUSED, strerror(ECONNREFUSED)]);
+  assert.deepEqual(timedOut().args, ["timed out"]);
+  assert.deepEqual(gaiError(EAI_NONAME).args, [EAI_NONAME, gaiStrerror(EAI_NONAME)]);
 });

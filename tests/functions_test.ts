@@ -717,6 +717,87 @@ function lookupCases(): Case[] {
   return cases;
 }
 
+// The fuzz: each argument of each function crossed with values Python
+// refuses in different ways (past C's int and long, floats, strings, None,
+// lone surrogates, NUL characters).
+function fuzzCases(): Case[] {
+  const strings: Wire[] = ["\ud800", "\udcff", "a\udfffb", "a\0b", "", "x".repeat(300)];
+  const ints: Wire[] = [
+    2 ** 31,
+    2 ** 32,
+    big(2n ** 63n),
+    big(2n ** 64n),
+    -1,
+    -(2 ** 31) - 1,
+    big(-(2n ** 64n)),
+    float(1.5),
+    "1",
+    null,
+    true,
+  ];
+  const cases: Case[] = [];
+  const withString: [string, (v: Wire) => Wire[]][] = [
+    ["inet_aton", (v) => [v]],
+    ["inet_pton", (v) => [2, v]],
+    ["inet_pton", (v) => [10, v]],
+    ["gethostbyname", (v) => [v]],
+    ["gethostbyname_ex", (v) => [v]],
+    ["gethostbyaddr", (v) => [v]],
+    ["getaddrinfo", (v) => [v, 80]],
+    ["getaddrinfo", (v) => ["127.0.0.1", v]],
+    ["getnameinfo", (v) => [[v, 80], 0]],
+    ["getservbyname", (v) => [v]],
+    ["getservbyname", (v) => ["http", v]],
+    ["getservbyport", (v) => [80, v]],
+    ["getprotobyname", (v) => [v]],
+    ["if_nametoindex", (v) => [v]],
+  ];
+  for (const [fn, args] of withString) {
+    for (const v of strings) cases.push([fn, args(v)]);
+  }
+  const withInt: [string, (v: Wire) => Wire[]][] = [
+    ["htons", (v) => [v]],
+    ["ntohs", (v) => [v]],
+    ["htonl", (v) => [v]],
+    ["ntohl", (v) => [v]],
+    ["getservbyport", (v) => [v]],
+    ["inet_pton", (v) => [v, "1.2.3.4"]],
+    ["inet_ntop", (v) => [v, b("01020304")]],
+    ["getaddrinfo", (v) => ["127.0.0.1", v]],
+    ["getaddrinfo", (v) => ["127.0.0.1", 80, v]],
+    ["getaddrinfo", (v) => ["127.0.0.1", 80, 0, v]],
+    ["getaddrinfo", (v) => ["127.0.0.1", 80, 0, 0, v]],
+    ["getaddrinfo", (v) => ["127.0.0.1", 80, 0, 0, 0, v]],
+    ["getnameinfo", (v) => [["127.0.0.1", v], 0]],
+    ["getnameinfo", (v) => [["127.0.0.1", 80], v]],
+    ["getnameinfo", (v) => [["::1", 80, v, 0], 0]],
+    ["if_indextoname", (v) => [v]],
+    ["CMSG_LEN", (v) => [v]],
+    ["CMSG_SPACE", (v) => [v]],
+  ];
+  for (const [fn, args] of withInt) {
+    for (const v of ints) cases.push([fn, args(v)]);
+  }
+  for (const n of [0, 1, 5, 8, 2147483624, 2147483625, 2147483631, 2147483632]) {
+    cases.push(["CMSG_LEN", [n]], ["CMSG_SPACE", [n]]);
+  }
+  cases.push(["if_indextoname", [1]], ["if_indextoname", [0]], ["if_indextoname", [99999]]);
+  cases.push(["if_nametoindex", ["lo"]], ["if_nametoindex", ["nonexistent0"]]);
+  cases.push(["if_nameindex", []]);
+  return cases;
+}
+
+Deno.test("module functions reject bad input as python3 does (fuzz of every argument)", async () => {
+  const cases = fuzzCases();
+  assert.ok(cases.length >= 300, `${cases.length} cases`);
+  const problems = await compareWithPython(cases);
+  assert.deepEqual(
+    problems,
+    [],
+    `${problems.length} of ${cases.length} differ:\n${problems.join("\n")}`,
+  );
+});
+
 Deno.test("getaddrinfo() matches python3 on this machine: entries, order, flags, families, types and errors", async () => {
   const cases = getaddrinfoCases();
   const problems = await compareWithPython(cases);

@@ -158,7 +158,8 @@ Deno.test("Socket.recv() and recv_into() that time out or would block lose nothi
     assertBytes(got, concat(sent), `seed ${seed} (${name})`);
   }
   // The test is only worth something if calls did give up with data arriving later.
-  assert.ok(stats.timeouts > 100, `only ${stats.timeouts} timeouts`);
+  // (About 65 with would-block answered in one immediate turn; over 100 when it took a timer turn.)
+  assert.ok(stats.timeouts > 50, `only ${stats.timeouts} timeouts`);
   assert.ok(stats.wouldBlock > 20, `only ${stats.wouldBlock} would-blocks`);
 });
 
