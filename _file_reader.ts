@@ -327,6 +327,46 @@ export class BinaryReader {
     }
   }
 
+  /**
+   * Python's `read1(size)`: what is buffered, up to `size` (all of it when
+   * negative), waiting for the socket only when nothing is.
+   */
+  read1(size: number): Promise<Uint8Array> {
+    return this.#queue.run(async () => {
+      if (this.#accLen > 0) {
+        return this.#takeAcc(size < 0 ? this.#accLen : Math.min(size, this.#accLen));
+      }
+      let v = this.#b.buffered();
+      if (v.length === 0 && size !== 0) {
+        if (!(await this.#b.fill())) return EMPTY_BYTES;
+        v = this.#b.buffered();
+      }
+      return this.#take(v, size < 0 ? v.length : Math.min(size, v.length));
+    });
+  }
+
+  /**
+   * Python's `peek()`: a copy of what is buffered, consuming nothing,
+   * waiting for the socket only when nothing is; empty at end of stream.
+   */
+  peek(): Promise<Uint8Array> {
+    return this.#queue.run(async () => {
+      let v = this.#b.buffered();
+      if (v.length === 0 && this.#accLen === 0) {
+        if (!(await this.#b.fill())) return EMPTY_BYTES;
+        v = this.#b.buffered();
+      }
+      const out = new Uint8Array(this.#accLen + v.length);
+      let off = 0;
+      for (const chunk of this.#acc) {
+        out.set(chunk, off);
+        off += chunk.length;
+      }
+      out.set(v, off);
+      return out;
+    });
+  }
+
   /** Moves what the socket buffers to the accumulator (no copy). */
   #spill(v: Uint8Array): void {
     this.#acc.push(v);

@@ -29,18 +29,26 @@ function isLoopback(addr: Deno.Addr): addr is Deno.NetAddr {
   return host.startsWith("127.") || host === "::1" || host.startsWith("::ffff:127.");
 }
 
+/** The key of the other end's receive engine, by connection ("" if not loopback TCP). */
+const peerKeys = new WeakMap<object, string>();
+
 /**
- * For the send engine of `conn`: tells the other end, if this process
- * holds it in non-blocking mode, of the bytes each write sent. `null` for
- * a connection that is not over loopback TCP.
+ * For the send engine: `sink` (a `Deno.Conn`) just wrote `n` bytes; tells
+ * the other end, if this process holds it in non-blocking mode. Costs one
+ * check while no receive engine is registered.
  */
-export function peerNotifier(conn: Deno.Conn): ((n: number) => void) | null {
-  const { localAddr, remoteAddr } = conn;
-  if (!isLoopback(remoteAddr) || localAddr.transport !== "tcp") return null;
-  const peer = endKey(remoteAddr, localAddr);
-  return (n) => {
-    if (ends.size !== 0) ends.get(peer)?.expect(n);
-  };
+export function tellPeer(sink: object, n: number): void {
+  if (ends.size === 0) return;
+  let key = peerKeys.get(sink);
+  if (key === undefined) {
+    const conn = sink as Partial<Deno.Conn>;
+    const { localAddr, remoteAddr } = conn;
+    key = localAddr && remoteAddr && localAddr.transport === "tcp" && isLoopback(remoteAddr)
+      ? endKey(remoteAddr, localAddr)
+      : "";
+    peerKeys.set(sink, key);
+  }
+  if (key !== "") ends.get(key)?.expect(n);
 }
 
 /**

@@ -248,7 +248,16 @@ export class NodeConn {
   /** Sends FIN once what was written is out, as `Deno.Conn.closeWrite`. */
   closeWrite(): Promise<void> {
     if (this.#closed) return Promise.reject(new Deno.errors.BadResource("closed"));
-    return new Promise((resolve) => this.#socket.end(() => resolve()));
+    return new Promise((resolve) => {
+      // Node calls back once the FIN is out, or not at all if the socket
+      // fails first: then its close settles the call.
+      const done = () => {
+        this.#socket.off("close", done);
+        resolve();
+      };
+      this.#socket.once("close", done);
+      this.#socket.end(done);
+    });
   }
 
   /** Sets `TCP_NODELAY`. */

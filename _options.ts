@@ -135,15 +135,22 @@ export function timevalValue(value: number | Uint8Array): number {
 /**
  * The kernel's value of a per-host default, from `/proc/sys/net/ipv4/`;
  * `fallback` (Linux's default) when it cannot be read (no `--allow-read`,
- * or not Linux). Read once.
+ * or not Linux). Read once, and never with a permission prompt.
  */
 export function ipv4Sysctl(name: string, fallback: number): number {
   let value = sysctls.get(name);
   if (value === undefined) {
     value = fallback;
+    const path = `/proc/sys/net/ipv4/${name}`;
     try {
-      const text = Deno.readTextFileSync(`/proc/sys/net/ipv4/${name}`).trim();
-      if (/^\d+$/.test(text)) value = Number(text);
+      // Asked first, so that reading an option never prompts for permission.
+      if (Deno.permissions.querySync({ name: "read", path }).state === "granted") {
+        const text = Deno.readTextFileSync(path).trim();
+        if (/^\d+$/.test(text)) {
+          value = Number(text);
+          known.add(name);
+        }
+      }
     } catch { /* not readable: Linux's default */ }
     sysctls.set(name, value);
   }
@@ -151,10 +158,33 @@ export function ipv4Sysctl(name: string, fallback: number): number {
 }
 
 const sysctls = new Map<string, number>();
+const known = new Set<string>();
+
+/**
+ * Whether `ipv4Sysctl(name)` gave the host's real value (it could read
+ * `/proc`), rather than Linux's default.
+ */
+export function sysctlKnown(name: string): boolean {
+  return known.has(name);
+}
 
 /** `TCP_KEEPIDLE` of a socket that never set it (`tcp_keepalive_time`). */
 export function keepIdleDefault(): number {
   return ipv4Sysctl("tcp_keepalive_time", 7200);
+}
+
+/**
+ * Whether `value` is what the host gives every socket for `TCP_KEEPINTVL`,
+ * `TCP_KEEPCNT` or `IP_TTL` (only when pysocket could read it): setting it
+ * changes nothing.
+ */
+export function isHostDefault(option: "intvl" | "cnt" | "ttl", value: number): boolean {
+  const [name, read] = option === "intvl"
+    ? ["tcp_keepalive_intvl", keepIntervalDefault]
+    : option === "cnt"
+    ? ["tcp_keepalive_probes", keepCountDefault]
+    : ["ip_default_ttl", ttlDefault];
+  return read() === value && sysctlKnown(name);
 }
 
 /** `TCP_KEEPINTVL` of every socket here (`tcp_keepalive_intvl`). */

@@ -14,6 +14,7 @@
 
 import { type Alarm, type Timed, Waiter, wouldBlock } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
+import { tellPeer } from "./_loopback.ts";
 
 /** What the engine writes to: a `Deno.Conn`. */
 export interface Writer {
@@ -72,12 +73,6 @@ export class SendQueue {
   #written = 0;
   /** Told when room frees up or writing fails. */
   #changed: () => void;
-  /**
-   * Told how many bytes each write put on the wire, when the peer end is
-   * this process's (a loopback connection it also holds): see
-   * `ReceiveBuffer.expect()`.
-   */
-  wrote: ((n: number) => void) | null = null;
 
   constructor(sink: Writer, limit: number, alarm: Alarm, changed: () => void = () => {}) {
     this.#sink = sink;
@@ -269,7 +264,7 @@ export class SendQueue {
         const n = await this.#sink.write(data.subarray(offset));
         offset += n;
         this.#written += n;
-        this.wrote?.(n);
+        tellPeer(this.#sink, n);
       }
     } catch (e) {
       this.#fail(fromDenoError(e));
@@ -355,7 +350,7 @@ export class SendQueue {
           chunk.offset += n;
           this.#queued -= n;
           this.#written += n;
-          this.wrote?.(n);
+          tellPeer(this.#sink, n);
           this.#wakeRoomWaiters();
           this.#changed();
         } while (!chunk.once && chunk.offset < chunk.end);

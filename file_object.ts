@@ -25,11 +25,29 @@
  * - Text mode buffers up to `buffering` bytes of encoded text (Python holds
  *   up to 8192 more in the `TextIOWrapper`).
  * - `buffering = 0` (binary only) gives Python's raw `SocketIO`: `read(n)`
- *   returns what one `recv()` would, but `write()` sends everything.
+ *   returns what one `recv()` would, and `write()` what one `send()` took
+ *   in timeout and non-blocking modes (everything in blocking mode); where
+ *   the socket takes nothing, it raises `BlockingIOError` (Python's raw
+ *   `write()` returns None).
  * - A binary line is a view of the socket's buffer, not a copy (Python's
  *   `bytes` are immutable; do not write to the line's `ArrayBuffer`).
- * - A `write()` or `flush()` that times out behaves as a `sendall()` that
- *   times out: what the socket accepted is sent, the rest is dropped.
+ * - Writes in timeout and non-blocking modes are Python's `BufferedWriter`
+ *   over `send()`: a `BlockingIOError` says in `characters_written` how many
+ *   bytes of this `write()` were accepted (sent or buffered), and exactly
+ *   those reach the peer; `flush()` keeps what the socket did not take. In
+ *   text mode `characters_written` counts the encoded bytes of this call's
+ *   text (Python's `TextIOWrapper` counts bytes it had pending, earlier
+ *   writes included, and drops the rest).
+ * - `newlines` is not tracked (Python's records the line endings seen);
+ *   `raw`, `buffer`, `detach()` and `reconfigure()` are absent: the layers
+ *   of Python's file object are one object here. `read1()`, `peek()` and
+ *   `readinto1()` exist in binary modes only (as Python's `BufferedReader`);
+ *   `"rwb"` and `"rw"` files have a `mode` and `name` (Python's
+ *   `BufferedRWPair` has neither). `repr()` (`toString()`,
+ *   `Deno.inspect()`) says `object` where Python adds an address.
+ * - A `utf-16` or `utf-32` stream without a byte order mark raises
+ *   `UnicodeError` when read, as Python's, even where Python, which decodes
+ *   8 KiB ahead, would first report bad bytes within them.
  * - Errors: Python's `ValueError` is a `RangeError` here (`I/O operation on
  *   closed file.`, bad modes), its `io.UnsupportedOperation` is
  *   `UnsupportedOperation` (a `RangeError`), its `LookupError` for an
@@ -87,9 +105,12 @@ export interface MakefileOptions {
    */
   buffering?: number | null;
   /**
-   * Text modes: the encoding (default `"utf-8"`). utf-8, ascii and latin-1
-   * (under any of Python's names for them) read and write; any other
-   * encoding `TextDecoder` knows can be read.
+   * Text modes: the encoding (default `"UTF-8"`). utf-8, utf-8-sig,
+   * utf-16, utf-16-le, utf-16-be, utf-32, utf-32-le, utf-32-be, cp1252,
+   * ascii and latin-1 (under Python's names for them) read and write as
+   * Python's codecs do; other encodings `TextDecoder` knows (`shift_jis`,
+   * `euc_jp`, …) can be read, as the WHATWG Encoding Standard decodes them
+   * (which may differ from Python's codec on some bytes).
    */
   encoding?: string | null;
   /** Text modes: `"strict"` (default), `"replace"` or `"ignore"`. */
@@ -709,6 +730,76 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
     return data.length;
   }
 
+  /** The binary reader, for `read1()`, `peek()` and `readinto1()`. */
+  #bufferedReader(op: string, closedOp: string): BinaryReader {
+    if (this.#closed && this.#reading && this.#binary) {
+      throw new RangeError(`${closedOp} of closed file`);
+    }
+    if (!this.#binary || this.#bufsize === 0) {
+      // Python's TextIOWrapper and raw SocketIO have no such method.
+      throw new UnsupportedOperation(op);
+    }
+    if (!this.#reading) throw new UnsupportedOperation("read1");
+    return this.#br!;
+  }
+
+  /**
+   * Like Python's `BufferedReader.read1(size=-1)` (binary modes), but
+   * returns a promise: up to `size` bytes of what is already received,
+   * waiting for the socket only when nothing is; empty at end of stream.
+   *
+   * @param size The most bytes to return; -1 or null for all that is buffered.
+   * @returns The bytes.
+   * @throws {RangeError} `read of closed file` on a closed file.
+   * @throws {UnsupportedOperation} in text mode, unbuffered, or not opened
+   *   for reading.
+   * @throws {OSError} as `readline()`.
+   */
+  read1(size: number | null = -1): Promise<Uint8Array> {
+    try {
+      const br = this.#bufferedReader("read1", "read");
+      return br.read1(sizeArg(size));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Like Python's `BufferedReader.readinto1(b)` (binary modes), but returns
+   * a promise: as `read1(buffer.length)`, into `buffer`.
+   *
+   * @param buffer Where to put the bytes.
+   * @returns How many bytes were read; 0 at end of stream.
+   * @throws as `read1()`; {TypeError} for a `buffer` that is not bytes-like.
+   */
+  async readinto1(buffer: ArrayBufferView | ArrayBufferLike): Promise<number> {
+    const br = this.#bufferedReader("readinto1", "readinto");
+    const dst = toBytes(buffer);
+    const data = await br.read1(dst.length);
+    dst.set(data);
+    return data.length;
+  }
+
+  /**
+   * Like Python's `BufferedReader.peek()` (binary modes), but returns a
+   * promise: a copy of the bytes already received, consuming none, waiting
+   * for the socket only when none are; empty at end of stream.
+   *
+   * @param _size Ignored, as in Python (which returns what is buffered).
+   * @returns The bytes.
+   * @throws {RangeError} `peek of closed file` on a closed file.
+   * @throws {UnsupportedOperation} in text mode, unbuffered, or not opened
+   *   for reading.
+   * @throws {OSError} as `readline()`.
+   */
+  peek(_size: number = 0): Promise<Uint8Array> {
+    try {
+      return this.#bufferedReader("peek", "peek").peek();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
   #checkWrite(op: string): void {
     if (this.#closed) {
       throw new RangeError(
@@ -727,12 +818,16 @@ export class FileObject<T extends Uint8Array | string = Uint8Array | string> {
    *
    * @param data Binary modes: any bytes-like value; text modes: a string.
    * @returns How many bytes (characters, in code points) were written:
-   *   all of `data`.
+   *   all of `data` (unbuffered, in timeout and non-blocking modes: what
+   *   one `send()` took).
    * @throws {RangeError} on a closed file; `UnicodeEncodeError` for text the
    *   encoding cannot represent under `errors = "strict"`.
    * @throws {UnsupportedOperation} on a file not opened for writing.
    * @throws {TypeError} for a string in binary mode, bytes in text mode.
-   * @throws {OSError} when sending fails, or `TimeoutError` by the socket's mode.
+   * @throws {BlockingIOError} in non-blocking mode when the socket and the
+   *   buffer cannot take all of `data`: `characters_written` bytes of it
+   *   were taken (and will reach the peer), as Python's `BufferedWriter`.
+   * @throws {OSError} when sending fails, or `TimeoutError` in timeout mode.
    *
    * @example Nothing is sent before flush()
    * ```ts

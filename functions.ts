@@ -75,7 +75,7 @@ import {
   toCUIntMask,
   toPyInt,
   toStr,
-} from "./_fn_args.ts";
+} from "./_arguments.ts";
 import {
   findProtocol,
   findService,
@@ -85,7 +85,7 @@ import {
   interfaceIndex,
   interfaceList,
   interfaceName,
-} from "./_fn_db.ts";
+} from "./_netdb.ts";
 import {
   formatInet4,
   formatInet6,
@@ -101,7 +101,7 @@ import {
   type HostAddress,
   reverseName,
   sockaddrOf,
-} from "./_fn_resolve.ts";
+} from "./_resolver.ts";
 
 export type { Inet4Address, Inet6Address } from "./_address.ts";
 import type { Inet4Address, Inet6Address } from "./_address.ts";
@@ -973,15 +973,14 @@ function isWildcard(host: unknown): boolean {
  * when omitted (`undefined`) or `_GLOBAL_DEFAULT_TIMEOUT`, sockets keep
  * `getdefaulttimeout()`, as in Python; `null` means blocking.
  *
- * Deno cannot choose the source address of an outgoing TCP connection, so
- * `source_address` may only be null or a wildcard with port 0 (`["", 0]`,
- * `["0.0.0.0", 0]`, `["::", 0]`), which is what the OS picks anyway;
- * anything else raises `OSError` `EOPNOTSUPP`.
+ * `source_address`, as in Python, binds each socket before it connects
+ * (such a connection goes through Deno's `node:net`, which can choose its
+ * source address; see "Differences from Python").
  *
  * @param address `[host, port]`; the host may be null (loopback) or a name.
  * @param timeout Seconds per attempt, `null` for blocking, or omitted (or
  *   `_GLOBAL_DEFAULT_TIMEOUT`) for the default.
- * @param source_address Must be null or a wildcard with port 0 (see above).
+ * @param source_address `[host, port]` to bind before connecting, or null.
  * @param options `all_errors`.
  * @returns The connected socket.
  * @throws {gaierror} When the host does not resolve.
@@ -1022,28 +1021,14 @@ export async function create_connection(
   const [host, port] = address;
   const allErrors = options.all_errors ?? false;
   const entries = await getaddrinfo(host, port, 0, SOCK_STREAM);
-  // Python binds the socket to `source_address` (when truthy) before
-  // connecting. Deno connects from an address the OS picks: a wildcard
-  // source on port 0 is exactly that, anything else cannot be honoured.
-  if (
-    source_address !== null && source_address !== undefined &&
-    source_address !== ""
-  ) {
-    const wildcard = Array.isArray(source_address) &&
-      isWildcard(source_address[0]) && source_address[1] === 0;
-    if (!wildcard) {
-      throw new OSError(
-        EOPNOTSUPP,
-        "Operation not supported (pysocket: Deno cannot choose the source address of an outgoing connection)",
-      );
-    }
-  }
   const errors: unknown[] = [];
   for (const [family, type, proto, , sockaddr] of entries) {
     let sock: Socket | null = null;
     try {
       sock = new Socket(family, type, proto);
       if (timeout !== undefined && timeout !== _GLOBAL_DEFAULT_TIMEOUT) sock.settimeout(timeout);
+      // Python binds when source_address is truthy.
+      if (source_address) sock.bind(source_address);
       await sock.connect(sockaddr);
       return sock;
     } catch (e) {

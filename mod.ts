@@ -73,18 +73,20 @@
  * - `makefile` — the file object's reads and writes return promises, and a
  *   read that times out loses nothing and can be retried (Python's cannot).
  * - `sendfile` — takes a `Deno.FsFile`; copies through the socket (no `sendfile(2)`).
- * - `setsockopt` — the options in DESIGN.md's list only (anything else
- *   raises `ENOPROTOOPT`); `SO_RCVBUF` / `SO_SNDBUF` size pysocket's own
- *   buffers; `IPV6_V6ONLY` on a listener refuses IPv4 peers after the
- *   handshake, and does not free the IPv4 port.
- * - `getsockopt` — reports what the program set, as Python would see it.
+ * - `setsockopt` — applies what Deno can apply, with its real effect (see
+ *   "Options" below); anything else raises `ENOPROTOOPT` naming the option;
+ *   `SO_RCVBUF` / `SO_SNDBUF` size pysocket's own buffers; `IPV6_V6ONLY` on
+ *   a listener refuses IPv4 peers after the handshake, and does not free
+ *   the IPv4 port.
+ * - `getsockopt` — reports what the program set, or the kernel's value, as
+ *   Python would see it.
  * - `__enter__` — `using` / `await using` (`Symbol.dispose` / `Symbol.asyncDispose`).
  * - `__exit__` — as `__enter__`.
  *
- * Also: `connect` from a socket bound to a specific port raises
- * `EOPNOTSUPP` (Deno cannot choose the source address of an outgoing
- * connection; a socket bound to port 0 connects from a fresh port); unix
- * sockets cannot be autobound (bind before `listen`), and abstract unix
+ * Also: `connect` from a socket bound first (and `create_connection`'s
+ * `source_address`) goes through Deno's `node:net`, which can choose the
+ * source address (see "Options"); a bound AF_UNIX socket cannot connect
+ * (`EOPNOTSUPP`); unix sockets cannot be autobound (bind before `listen`), and abstract unix
  * addresses are not supported; binding a unix path that exists raises
  * `EADDRINUSE` as in Python (Deno would replace the file).
  *
@@ -102,10 +104,12 @@
  * - `share` — Windows only in Python.
  *
  * Stream sockets, more: `close()` with unread data sends FIN where Linux
- * sends RST (Deno has no `SO_LINGER`), so a peer sees the end of the stream
- * rather than `ConnectionResetError`; a flag other than `MSG_PEEK`,
- * `MSG_DONTWAIT` and `MSG_WAITALL` raises `EOPNOTSUPP` (Linux: `EINVAL` for
- * some); a non-blocking call that cannot complete answers from what
+ * sends RST (unless `SO_LINGER` {1, 0} was set before connecting), so a
+ * peer sees the end of the stream rather than `ConnectionResetError`;
+ * `MSG_NOSIGNAL` is accepted and changes nothing (Deno never raises
+ * `SIGPIPE`: a broken pipe is `BrokenPipeError`); `MSG_OOB` and other flags
+ * raise `OSError` `EOPNOTSUPP` naming the flag (Deno can neither send nor
+ * receive TCP urgent data); a non-blocking call that cannot complete answers from what
  * pysocket has received, after one cheap turn of the event loop (an
  * immediate, a few microseconds), so a retry loop cannot starve Deno.
  * Bytes another process sent that reached the kernel but not yet Deno's
@@ -120,10 +124,36 @@
  * reports the reset; `close()` of an AF_UNIX listener leaves its path in
  * place, as Python does (Deno would remove it).
  *
+ * ## Options
+ *
+ * - `bind()` before `connect()`, `TCP_KEEPIDLE`, and `SO_LINGER` on with
+ *   `l_linger = 0` (close sends RST, dropping what is unsent) make a TCP
+ *   socket connect through Deno's `node:net` instead of `Deno.connect` (up
+ *   to about 20 % more time per small round trip, about 0.5–0.75× receive
+ *   throughput on that connection). They cannot be set on a socket Deno has
+ *   already connected or accepted, nor on a listening socket: `OSError`
+ *   `ENOPROTOOPT` says so. A socket bound before connecting is bound with
+ *   `SO_REUSEADDR` (libuv sets it), so it may take a port Linux would
+ *   refuse as in use.
+ * - Accepted sockets take `SO_KEEPALIVE`, `TCP_NODELAY`, `SO_RCVBUF` and
+ *   `SO_SNDBUF` from their listener, as on Linux.
+ * - `TCP_KEEPINTVL`, `TCP_KEEPCNT`, `IP_TTL`, `IP_TOS`, `IPV6_TCLASS`,
+ *   `SO_LINGER` with a nonzero timeout, and `SO_RCVTIMEO` / `SO_SNDTIMEO`
+ *   (use `settimeout()`) cannot be set in Deno: `getsockopt` reads the
+ *   kernel's values (the host's defaults, from `/proc/sys/net/ipv4` when
+ *   readable), setting the value the socket already has is accepted,
+ *   anything else raises `OSError` `ENOPROTOOPT` naming the option:
+ *   `[Errno 92] Protocol not available: TCP_KEEPINTVL cannot be set in Deno`.
+ * - `SO_REUSEPORT` (`create_server(…, { reuse_port: true })`) needs
+ *   `--unstable-net` (or `"unstable": ["net"]`); without it `bind()` raises
+ *   `OSError` `EOPNOTSUPP` naming the flag.
+ *
  * ## Datagram sockets
  *
- * - `Socket.dropped` (not in Python): datagrams dropped because the receive
- *   buffer (`SO_RCVBUF`) was full, as the kernel counts them.
+ * - `Socket.dropped` (not in Python): datagrams dropped because a receive
+ *   buffer was full: the kernel's count (the `drops` column of
+ *   `/proc/net/udp`, when pysocket may read it and no other socket shares
+ *   the address) plus those pysocket's own queue (`SO_RCVBUF`) dropped.
  * - Connected UDP is emulated (Deno has no `connect` for UDP): the default
  *   peer and the filtering of other senders happen in pysocket, so a `recv`
  *   after sending to a closed port waits or times out instead of raising

@@ -50,7 +50,7 @@ import { alarm, deadlineFor, nextTurn } from "./_deadline.ts";
 import { fromDenoError, oserror } from "./_errno.ts";
 import { ReceiveBuffer } from "./_receive_buffer.ts";
 import { SendQueue } from "./_send_queue.ts";
-import { listenForPeer, peerNotifier } from "./_loopback.ts";
+import { listenForPeer } from "./_loopback.ts";
 import {
   byFileno,
   type Pollable,
@@ -128,6 +128,7 @@ import {
 import { NodeConn } from "./_node_conn.ts";
 import {
   intValue,
+  isHostDefault,
   keepCountDefault,
   keepIdleDefault,
   keepIntervalDefault,
@@ -265,6 +266,14 @@ function checkFlags(flags: unknown): number {
   return flags as number;
 }
 
+/** Options an accepted socket takes from its listener, as on Linux. */
+const INHERITED_OPTIONS: readonly (readonly [number, number])[] = [
+  [SOL_SOCKET, SO_KEEPALIVE],
+  [SOL_SOCKET, SO_RCVBUF],
+  [SOL_SOCKET, SO_SNDBUF],
+  [IPPROTO_TCP, TCP_NODELAY],
+];
+
 function optionKey(level: number, optname: number): string {
   return `${level}:${optname}`;
 }
@@ -383,6 +392,8 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   #connecting: { done: Promise<void>; abort: AbortController } | null = null;
   #connectReported = true;
   #soError = 0;
+  /** Registered for bytes this process sends itself (see `_loopback.ts`). */
+  #peerListening = false;
   /** A connect failed (Linux then polls the socket as hung up). */
   #connectFailed = false;
   /** A `shutdown(SHUT_WR)` whose FIN waits for queued bytes to go out. */
@@ -506,9 +517,11 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   }
 
   /**
-   * Not in Python: how many datagrams this socket dropped because its
-   * receive buffer (`SO_RCVBUF`) was full, as the kernel counts them (the
-   * `drops` column of `/proc/net/udp`). Always 0 for a stream socket.
+   * Not in Python: how many datagrams were dropped because a receive
+   * buffer was full: the kernel's count (the `drops` column of
+   * `/proc/net/udp`, when pysocket may read it and no other socket shares
+   * the address) plus those pysocket's own queue (`SO_RCVBUF`) dropped.
+   * Always 0 for a stream socket.
    *
    * @example A fresh datagram socket has dropped nothing
    * ```ts
@@ -750,7 +763,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
           const n = intValue(level, value);
           if (n < 1 || n > (optname === TCP_KEEPCNT ? 127 : 32767)) throw oserror(EINVAL);
           // The value the socket has already (the host's default): nothing to change.
-          if (n === (optname === TCP_KEEPCNT ? keepCountDefault() : keepIntervalDefault())) return;
+          if (isHostDefault(optname === TCP_KEEPCNT ? "cnt" : "intvl", n)) return;
           throw unavailable(level, optname);
         }
       }
@@ -759,7 +772,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
         const ttl = intValue(level, value);
         if (ttl !== -1 && (ttl < 1 || ttl > 255)) throw oserror(EINVAL);
         // -1 (the default) or the default itself: nothing to change.
-        if (ttl === -1 || ttl === ttlDefault()) return;
+        if (ttl === -1 || isHostDefault("ttl", ttl)) return;
         throw unavailable(level, optname);
       }
       if (optname === IP_TOS) {
@@ -904,6 +917,13 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
       if (!this.#accepts) throw oserror(this.#dgram ? EOPNOTSUPP : EINVAL);
       const conn = await this.#accepts.take(deadline);
       const sock = new Socket<A, R>(this.#family, SOCK_STREAM, this.#proto);
+      // Linux hands these on from the listener to the accepted socket.
+      for (const [level, optname] of INHERITED_OPTIONS) {
+        const value = this.#options?.get(optionKey(level, optname));
+        if (value !== undefined) {
+          (sock.#options ??= new Map()).set(optionKey(level, optname), value);
+        }
+      }
       sock.#attach(conn);
       return [sock, toAddress(this.#family, conn.remoteAddr) as A];
     });
@@ -1294,7 +1314,11 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     const watched = this.#watchers !== null && this.#watchers.size > 0;
     if (this.#inbox) {
       this.#inbox.prefetch = this.#timeout === 0 || watched;
-      listenForPeer(this.#conn!, this.#inbox, this.#timeout === 0 && !this.#released);
+      const listen = this.#timeout === 0 && !this.#released;
+      if (listen !== this.#peerListening) {
+        this.#peerListening = listen;
+        listenForPeer(this.#conn!, this.#inbox, listen);
+      }
     }
     if (this.#accepts) this.#accepts.prefetch = this.#timeout !== null || watched;
     if (this.#dgram) this.#dgram.watched = this.#watchers !== null && this.#watchers.size > 0;
@@ -1379,17 +1403,33 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   }
 
   #listen(target: Target, backlog: number | undefined): Deno.Listener {
+    if (target.transport === "unix") {
+      try {
+        return Deno.listen({ transport: "unix", path: target.path });
+      } catch (e) {
+        throw fromDenoError(e);
+      }
+    }
+    // Without --unstable-net, Deno.listen({ reusePort }) exits the process
+    // (code 70). The flag is on exactly when Deno.listenDatagram exists.
+    const unstable = typeof (Deno as { listenDatagram?: unknown }).listenDatagram === "function";
+    const reusePort = this.#options?.get(optionKey(SOL_SOCKET, SO_REUSEPORT)) === 1;
     try {
-      if (target.transport === "unix") return Deno.listen({ transport: "unix", path: target.path });
-      const reusePort = this.#options?.get(optionKey(SOL_SOCKET, SO_REUSEPORT)) === 1;
-      // Without --unstable-net, Deno.listen({ reusePort }) exits the process
-      // (code 70). The flag is on exactly when Deno.listenDatagram exists.
-      if (
-        reusePort && typeof (Deno as { listenDatagram?: unknown }).listenDatagram !== "function"
-      ) {
+      if (reusePort && !unstable) {
         throw new OSError(
           EOPNOTSUPP,
           "Operation not supported (pysocket: SO_REUSEPORT needs Deno's --unstable-net flag)",
+        );
+      }
+      // Linux hands a listener's options to the connections it accepts;
+      // Deno's accepted connections cannot take these, so say so now.
+      if (backlog !== undefined && this.#needsNode(false)) {
+        const linger = this.#options?.get(optionKey(SOL_SOCKET, SO_LINGER)) as Uint8Array;
+        const on = linger !== undefined && lingerValue(linger).onoff === 1;
+        throw unavailable(
+          on ? SOL_SOCKET : IPPROTO_TCP,
+          on ? SO_LINGER : TCP_KEEPIDLE,
+          "cannot be set in Deno on a listening socket (accepted connections cannot take it)",
         );
       }
       return Deno.listen({
@@ -1399,6 +1439,17 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
         ...(backlog === undefined ? {} : { tcpBacklog: backlog }),
       });
     } catch (e) {
+      if (backlog !== undefined) {
+        // listen() let go of the address bind() reserved: take it again, so
+        // a refused listen() leaves the socket bound, as Python's does.
+        try {
+          this.#listener = Deno.listen({
+            hostname: target.hostname,
+            port: target.port,
+            reusePort: reusePort && unstable,
+          });
+        } catch { /* taken meanwhile: the socket can only be closed */ }
+      }
       throw fromDenoError(e);
     }
   }
@@ -1418,7 +1469,6 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     const sndbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_SNDBUF)) as number | undefined;
     this.#inbox = new ReceiveBuffer(conn, rcvbuf ?? DEFAULT_RCVBUF, alarm, this.#changed);
     this.#outbox = new SendQueue(conn, sndbuf ?? CONNECTED_SNDBUF, alarm, this.#changed);
-    this.#outbox.wrote = peerNotifier(conn);
     this.#applyPrefetch();
     this.#applyConnOptions();
   }
@@ -1440,11 +1490,12 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
 
   /**
    * Whether connecting needs `node:net` (`_node_conn.ts`): a source address
-   * (`bind()` first), `TCP_KEEPIDLE`, or `SO_LINGER` on (a reset on close).
+   * (`bind()` first, unless `bound` is false), `TCP_KEEPIDLE`, or
+   * `SO_LINGER` on (a reset on close).
    */
-  #needsNode(): boolean {
+  #needsNode(bound = true): boolean {
     if (this.#family === AF_UNIX) return false;
-    if (this.#bound !== null) return true;
+    if (bound && this.#bound !== null) return true;
     const options = this.#options;
     if (options === null) return false;
     if (options.has(optionKey(IPPROTO_TCP, TCP_KEEPIDLE))) return true;
@@ -1596,7 +1647,9 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
         : Deno.connect({
           hostname: resolved.hostname,
           port: resolved.port,
-          signal: abort.signal,
+          // A signal costs Deno a cancel handle per connect: only a connect
+          // with a deadline needs one (close() waits for a blocking one).
+          signal: timeout === null ? undefined : abort.signal,
           autoSelectFamily: false,
         })) as Promise<Deno.Conn>;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -1713,10 +1766,15 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     if (this.#conn) {
       const conn = this.#conn;
       const outbox = this.#outbox!;
-      listenForPeer(conn, this.#inbox!, false);
+      if (this.#peerListening) listenForPeer(conn, this.#inbox!, false);
       const reading = this.#inbox!.close(reason);
       const drained = outbox.close(reason);
-      if (outbox.busy || this.#finishing !== null) {
+      if (conn instanceof NodeConn && conn.resetOnClose) {
+        // SO_LINGER {1, 0}: Linux drops what is unsent and sends RST at once.
+        outbox.abort(reason());
+        closeQuietly(conn);
+        pending.push(reading);
+      } else if (outbox.busy || this.#finishing !== null) {
         // Python's close() returns at once and the kernel delivers what
         // send() accepted: so does this, in the background.
         void linger(conn, outbox, Promise.all([drained, this.#finishing]));

@@ -584,3 +584,66 @@ Deno.test("FileObject fileno(), isatty(), seekable(), tell(), seek(), truncate()
   await a.close();
   await b.close();
 });
+
+Deno.test("FileObject.read1(), readinto1() and peek() return what Python's BufferedReader does", async () => {
+  const parts = ["hello\nwor", "ld\n", "x", "a longer chunk of bytes\n", "end"];
+  const code = String.raw`
+import io, json, sys
+parts = [p.encode() for p in json.load(sys.stdin)]
+class Chunks(io.RawIOBase):
+    def readable(self): return True
+    def readinto(self, b):
+        if not parts: return 0
+        p = parts.pop(0); n = min(len(b), len(p)); b[:n] = p[:n]
+        if n < len(p): parts.insert(0, p[n:])
+        return n
+f = io.BufferedReader(Chunks())
+out = []
+for op, n in [("peek", 0), ("read1", 3), ("peek", 0), ("read1", -1), ("readline", -1), ("read1", 100), ("readinto1", 4), ("read1", 0), ("peek", 0), ("read1", 2), ("read1", -1), ("read1", 5), ("peek", 0), ("readinto1", 3)]:
+    if op == "readinto1":
+        b = bytearray(n); k = f.readinto1(b); out.append([k, b[:k].decode()])
+    else:
+        out.append(getattr(f, op)(n).decode())
+json.dump(out, sys.stdout)
+`;
+  const expected = await pythonJSON<unknown[]>(code, { stdin: JSON.stringify(parts) });
+  const f = new FileObject<Uint8Array>(
+    new MemoryBackend(parts.map((p) => new TextEncoder().encode(p))),
+    "rb",
+  );
+  const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+  const got: unknown[] = [];
+  const ops: [string, number][] = [
+    ["peek", 0],
+    ["read1", 3],
+    ["peek", 0],
+    ["read1", -1],
+    ["readline", -1],
+    ["read1", 100],
+    ["readinto1", 4],
+    ["read1", 0],
+    ["peek", 0],
+    ["read1", 2],
+    ["read1", -1],
+    ["read1", 5],
+    ["peek", 0],
+    ["readinto1", 3],
+  ];
+  for (const [op, n] of ops) {
+    if (op === "readinto1") {
+      const b = new Uint8Array(n);
+      const k = await f.readinto1(b);
+      got.push([k, dec(b.subarray(0, k))]);
+    } else if (op === "peek") got.push(dec(await f.peek()));
+    else if (op === "read1") got.push(dec(await f.read1(n)));
+    else got.push(dec(await f.readline(n)));
+  }
+  assert.deepEqual(got, expected);
+  await f.close();
+  await assert.rejects(f.read1(1), { name: "RangeError", message: "read of closed file" });
+  await assert.rejects(f.peek(), { name: "RangeError", message: "peek of closed file" });
+  const w = new FileObject(new MemoryBackend(), "wb");
+  await assert.rejects(w.read1(1), { name: "UnsupportedOperation", message: "read1" });
+  const t = new FileObject(new MemoryBackend(), "r");
+  await assert.rejects(t.read1(1), UnsupportedOperation);
+});

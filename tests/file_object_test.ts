@@ -7,7 +7,7 @@ import {
   UnicodeEncodeError,
   UnsupportedOperation,
 } from "../file_object.ts";
-import { BlockingIOError, OSError, TimeoutError } from "../errors.ts";
+import { BlockingIOError, TimeoutError } from "../errors.ts";
 import * as socket from "../mod.ts";
 
 // ------------------------------------------------------------------ helpers

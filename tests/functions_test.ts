@@ -977,24 +977,23 @@ Deno.test("create_connection() times out each attempt against a server whose bac
   }
 });
 
-Deno.test("create_connection() refuses a source address Deno cannot use, and accepts a wildcard one", async () => {
+Deno.test("create_connection() binds source_address before connecting, as Python", async () => {
   await using server = create_server(["127.0.0.1", 0]);
   const address: [string, number] = [
     "127.0.0.1",
     (server.getsockname() as [string, number])[1],
   ];
-  await rejects(
-    create_connection(address, undefined, ["127.0.0.1", 0]),
-    OSError,
-    { errno: EOPNOTSUPP },
-  );
-  await rejects(create_connection(address, undefined, ["", 40000]), OSError, {
-    errno: EOPNOTSUPP,
-  });
-  await using client = await create_connection(address, undefined, ["", 0]);
-  const [conn] = await server.accept();
-  assert.deepEqual(conn.getpeername(), client.getsockname());
+  // A chosen source host (127.0.0.2 is loopback too on Linux) and port 0.
+  await using client = await create_connection(address, undefined, ["127.0.0.2", 0]);
+  const [conn, peer] = await server.accept();
+  assert.equal((peer as [string, number])[0], "127.0.0.2");
+  assert.deepEqual(peer, client.getsockname());
   await conn.close();
+  // A wildcard source (what Python programs pass by default) connects as usual.
+  await using other = await create_connection(address, undefined, ["", 0]);
+  const [conn2] = await server.accept();
+  assert.deepEqual(conn2.getpeername(), other.getsockname());
+  await conn2.close();
 });
 
 Deno.test("create_server() binds, listens and sets SO_REUSEADDR as Python on POSIX", async () => {

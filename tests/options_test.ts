@@ -20,8 +20,10 @@ import {
   text,
   throws,
   timesOut,
+  until,
   withPythonPeer,
 } from "./_utils.ts";
+import { NodeConn } from "../_node_conn.ts";
 
 const {
   AF_INET,
@@ -372,11 +374,28 @@ Deno.test("Socket.setsockopt(TCP_KEEPIDLE / SO_LINGER) is refused where Deno mad
     // Turning lingering off is what the socket does already.
     s.setsockopt(SOL_SOCKET, SO_LINGER, ints(0, 0));
   }
+  const onListener =
+    "cannot be set in Deno on a listening socket (accepted connections cannot take it)";
   throws(() => p.listener.sock.setsockopt(IPPROTO_TCP, TCP_KEEPIDLE, 30), socket.OSError, {
     errno: socket.ENOPROTOOPT,
-    message: "[Errno 92] Protocol not available: TCP_KEEPIDLE cannot be set in Deno on a " +
-      "listening socket (accepted connections cannot take it)",
+    message: `[Errno 92] Protocol not available: TCP_KEEPIDLE ${onListener}`,
   });
+  // Set before listen(), Linux would pass them to accepted sockets: listen() says it cannot.
+  await using l = socket.socket();
+  l.bind(["127.0.0.1", 0]);
+  const bound = l.getsockname();
+  l.setsockopt(SOL_SOCKET, SO_LINGER, ints(1, 0));
+  throws(() => l.listen(), socket.OSError, {
+    errno: socket.ENOPROTOOPT,
+    message: `[Errno 92] Protocol not available: SO_LINGER ${onListener}`,
+  });
+  // The socket is still bound to its address, and listens once the option is off.
+  assert.deepEqual(l.getsockname(), bound);
+  l.setsockopt(SOL_SOCKET, SO_LINGER, ints(0, 0));
+  l.listen();
+  await using c = socket.socket();
+  await c.connect(bound);
+  await using _a = (await l.accept())[0];
 });
 
 // ------------------------------------------------------------ real effects
@@ -582,6 +601,48 @@ for _ in range(2):
   });
 });
 
+Deno.test("NodeConn stops reading while nobody reads, so the kernel pushes back; nothing is lost", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  const conn = await NodeConn.connect({ hostname: "127.0.0.1", port, family: 4 });
+  const peer = await listener.accept();
+  listener.close();
+  const data = randomBytes(8 * 1024 * 1024, 21);
+  const sender = (async () => {
+    let sent = 0;
+    while (sent < data.length) sent += await peer.write(data.subarray(sent));
+    await peer.closeWrite();
+  })();
+  // Nobody reads: the bytes pile up in the kernel's receive queue, not in memory.
+  const local = `:${conn.localAddr.port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const remote = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const kernelQueue = async () => {
+    for (const line of (await Deno.readTextFile("/proc/net/tcp")).split("\n")) {
+      const f = line.trim().split(/\s+/);
+      if (f[1]?.endsWith(local) && f[2]?.endsWith(remote)) return parseInt(f[4].split(":")[1], 16);
+    }
+    return 0;
+  };
+  await until(async () => (await kernelQueue()) > 64 * 1024, "the kernel to hold the bytes");
+  const got = new Uint8Array(data.length);
+  let n = 0;
+  // Bounded: a stream that never resumed would fail here rather than hang.
+  const guard = setTimeout(() => conn.close(), 20_000);
+  try {
+    while (true) {
+      const count = await conn.read(got.subarray(n, n + 4096));
+      if (count === null) break;
+      n += count;
+    }
+  } finally {
+    clearTimeout(guard);
+  }
+  await sender;
+  assertBytes(got.subarray(0, n), data);
+  conn.close();
+  peer.close();
+});
+
 // ------------------------------------------------------------------- flags
 
 Deno.test("MSG_NOSIGNAL is accepted on send, sendall, sendto and recv, as Python on Linux", async () => {
@@ -662,4 +723,36 @@ try {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("Socket.accept(): the accepted socket inherits SO_KEEPALIVE, TCP_NODELAY, SO_RCVBUF, SO_SNDBUF (python3)", async () => {
+  const code = `
+import socket, json
+l = socket.socket(); l.bind(("127.0.0.1", 0))
+l.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+l.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+l.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536)
+l.listen()
+c = socket.create_connection(l.getsockname()); a, _ = l.accept()
+print(json.dumps([a.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE), a.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), a.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF), a.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)]))
+`;
+  const expected = await pythonJSON<number[]>(code);
+  await using l = socket.socket();
+  l.bind(["127.0.0.1", 0]);
+  l.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
+  l.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
+  l.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536);
+  l.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 65536);
+  l.listen();
+  await using c = socket.socket();
+  await c.connect(l.getsockname());
+  const [a] = await l.accept();
+  await using _a = a;
+  assert.deepEqual([
+    a.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE),
+    a.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY),
+    a.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF),
+    a.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF),
+  ], expected);
 });

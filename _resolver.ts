@@ -46,7 +46,7 @@ import {
 } from "./constants.ts";
 import { fromDenoError, gaiError } from "./_errno.ts";
 import { gaierror } from "./errors.ts";
-import { findService, hostsByName, interfaceIndex } from "./_fn_db.ts";
+import { findService, hostsByName, interfaceIndex } from "./_netdb.ts";
 import {
   formatInet4,
   formatInet6,
