@@ -266,6 +266,9 @@ function checkFlags(flags: unknown): number {
   return flags as number;
 }
 
+/** The module's `close(fd)` reaches the socket through this. */
+const closeDescriptor = Symbol("pysocket.closeDescriptor");
+
 /** Options an accepted socket takes from its listener, as on Linux. */
 const INHERITED_OPTIONS: readonly (readonly [number, number])[] = [
   [SOL_SOCKET, SO_KEEPALIVE],
@@ -392,6 +395,8 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   #connecting: { done: Promise<void>; abort: AbortController } | null = null;
   #connectReported = true;
   #soError = 0;
+  /** Closed by the module's `close(fd)`: the next `close()` raises EBADF once. */
+  #descriptorGone = false;
   /** Registered for bytes this process sends itself (see `_loopback.ts`). */
   #peerListening = false;
   /** A connect failed (Linux then polls the socket as hung up). */
@@ -420,14 +425,9 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     family: number = AF_INET,
     type: number = SOCK_STREAM,
     proto: number = 0,
-    fileno: null = null,
+    fileno: number | null = null,
   ) {
-    if (fileno !== null && fileno !== undefined) {
-      throw new OSError(
-        EOPNOTSUPP,
-        "Operation not supported (pysocket: socket(fileno=…) needs OS descriptors, which Deno does not expose)",
-      );
-    }
+    if (fileno !== null && fileno !== undefined) refuseFileno(fileno);
     // Python reads each as a C int, and takes -1 for its default.
     let af = checkCInt(family);
     let kind = checkCInt(type);
@@ -1252,9 +1252,27 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
    * open and usable until that object is closed too (Python 3).
    */
   close(): Promise<void> {
+    if (this.#descriptorGone) {
+      this.#descriptorGone = false;
+      return Promise.reject(oserror(EBADF));
+    }
     if (!this.#closed) {
       this.#closed = true;
       if (this.#fileRefs === 0) this.#closing = this.#release();
+    }
+    return this.#closing ?? Promise.resolve();
+  }
+
+  /**
+   * What Python's module-level `close(fd)` does to a socket object: the
+   * descriptor goes, the object stays (its own `close()` then raises
+   * `EBADF`, as Python's does for a descriptor closed under it).
+   */
+  [closeDescriptor](): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#descriptorGone = true;
+      this.#closing = this.#release();
     }
     return this.#closing ?? Promise.resolve();
   }
@@ -1873,6 +1891,45 @@ function readSysctl(name: string): number {
 }
 
 /**
+ * Python's checks of `socket(fileno=…)`, in its order; a valid one cannot
+ * be honoured: Deno exposes no OS descriptors to wrap, and pysocket cannot
+ * make a second object over one of its sockets.
+ */
+function refuseFileno(fileno: unknown): never {
+  const fd = checkInt(fileno);
+  if (fd < 0) throw new RangeError("negative file descriptor");
+  if (!byFileno.has(fd)) throw oserror(EBADF);
+  throw new OSError(
+    EOPNOTSUPP,
+    "Operation not supported (pysocket: socket(fileno=…) needs OS descriptors, which Deno does not expose)",
+  );
+}
+
+/**
+ * Like Python's `socket.close(fd)`: closes the socket whose `fileno()` is
+ * `fd` (the socket object stays; its own `close()` then raises `EBADF`).
+ *
+ * @param fd A socket's `fileno()`.
+ * @returns A promise, settled once the socket has let go of its resources.
+ * @throws {TypeError} If `fd` is not an integer.
+ * @throws {OSError} `EBADF` if no open socket has that number.
+ * @example Close by number
+ * ```ts
+ * import { close, socket } from "@pysocket/socket/socket";
+ * import assert from "node:assert/strict";
+ * const s = socket();
+ * await close(s.fileno());
+ * assert.equal(s.fileno(), -1);
+ * ```
+ */
+export function close(fd: number): Promise<void> {
+  const n = checkInt(fd);
+  const sock = byFileno.get(n);
+  if (!(sock instanceof Socket)) throw oserror(EBADF);
+  return sock[closeDescriptor]();
+}
+
+/**
  * Like Python's `socket.socket()`: a new socket.
  *
  * The family and type, when given as the constants (`AF_INET6`,
@@ -1901,7 +1958,7 @@ export function socket<
   family: F = AF_INET as F,
   type: K = SOCK_STREAM as K,
   proto: number = 0,
-  fileno: null = null,
+  fileno: number | null = null,
 ): Socket<SockAddr<F>, SenderAddress<F, K>> {
   return new Socket(family, type, proto, fileno);
 }

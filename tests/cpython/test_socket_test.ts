@@ -565,7 +565,7 @@ test("GeneralModuleTests.testGetaddrinfo", async () => {
   } catch (e) {
     if (!(e instanceof socket.gaierror)) throw e;
   }
-}, { ignore: true }); // FAILS: getaddrinfo's family/type are plain numbers, not AddressFamily/SocketKind (repr '<AddressFamily.AF_INET: 2>'); getaddrinfo("localhost", "\uD800") raises gaierror (Python: UnicodeEncodeError)
+}, { ignore: true }); // DIFFERENCE: getaddrinfo's family/type are plain numbers, not AddressFamily/SocketKind IntEnums (their repr is AddressFamily.repr(n); "Differences from Python")
 
 test("GeneralModuleTests.test_getnameinfo", async () => {
   await raises(socket.OSError, () => socket.getnameinfo(["mail.python.org", 0], 0));
@@ -576,7 +576,7 @@ test("GeneralModuleTests.test_name_closed_socketio", async () => {
   const fp = sock.makefile("rb");
   await fp.close();
   assert.equal(Deno.inspect(fp), "<_io.BufferedReader name=-1>");
-}, { ignore: true }); // FAILS: Deno.inspect(file object) is not Python's repr
+});
 
 test("GeneralModuleTests.test_unusable_closed_socketio", async () => {
   await using sock = socket.socket();
@@ -588,7 +588,7 @@ test("GeneralModuleTests.test_unusable_closed_socketio", async () => {
   assert.throws(() => fp.readable(), RangeError);
   assert.throws(() => fp.writable(), RangeError);
   assert.throws(() => fp.seekable(), RangeError);
-}, { ignore: true }); // FAILS: file objects have no seekable()
+});
 
 test("GeneralModuleTests.test_socket_close", async () => {
   const sock = socket.socket();
@@ -601,7 +601,7 @@ test("GeneralModuleTests.test_socket_close", async () => {
   }
   await raises(TypeError, () => attr("close")(null));
   await raises(socket.OSError, () => attr("close")(-1));
-}, { ignore: true }); // FAILS: socket.close(fd) is missing
+});
 
 test("GeneralModuleTests.test_makefile_mode", async () => {
   for (const mode of ["r", "rb", "rw", "w", "wb"]) {
@@ -689,7 +689,7 @@ test("GeneralModuleTests.test_str_for_enums", async () => {
   assert.equal(Deno.inspect(s.type), `<SocketKind.SOCK_STREAM: ${Number(s.type)}>`);
   assert.equal(String(s.family), String(Number(s.family)));
   assert.equal(String(s.type), String(Number(s.type)));
-}, { ignore: true }); // FAILS: family/type are plain numbers, not AddressFamily/SocketKind
+}, { ignore: true }); // DIFFERENCE: family/type are plain numbers, not AddressFamily/SocketKind IntEnums ("Differences from Python")
 
 test("GeneralModuleTests.test_socket_consistent_sock_type", async () => {
   const sockType = socket.SOCK_STREAM | socket.SOCK_NONBLOCK | socket.SOCK_CLOEXEC;
@@ -729,7 +729,7 @@ test("GeneralModuleTests.testCloseException", async () => {
     "close() should raise EBADF/ENOTSOCK",
   );
   assert.ok([socket.EBADF, socket.ENOTSOCK].includes((err as socket.OSError).errno!));
-}, { ignore: true }); // FAILS: socket() has no fileno argument (it is ignored)
+}, { ignore: true }); // DIFFERENCE: socket(fileno=…) of an open socket is refused (EOPNOTSUPP: no OS descriptors to share; "Not supported, and why")
 
 test("GeneralModuleTests.test_unknown_socket_family_repr", async () => {
   const sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
@@ -775,11 +775,11 @@ test("GeneralModuleTests.test_socket_fileno", async (t) => {
 
 test("GeneralModuleTests.test_socket_fileno_rejects_float", async () => {
   await raises(TypeError, () => socketWithFileno(socket.AF_INET, socket.SOCK_STREAM, 0, 42.5));
-}, { ignore: true }); // FAILS: socket() has no fileno argument (it is ignored)
+});
 
 test("GeneralModuleTests.test_socket_fileno_rejects_other_types", async () => {
   await raises(TypeError, () => socketWithFileno(socket.AF_INET, socket.SOCK_STREAM, 0, "foo"));
-}, { ignore: true }); // FAILS: socket() has no fileno argument (it is ignored)
+});
 
 test("GeneralModuleTests.test_socket_fileno_rejects_invalid_socket", async () => {
   const e = await raises(
@@ -787,7 +787,7 @@ test("GeneralModuleTests.test_socket_fileno_rejects_invalid_socket", async () =>
     () => socketWithFileno(socket.AF_INET, socket.SOCK_STREAM, 0, -1),
   );
   assert.match(e.message, /negative file descriptor/);
-}, { ignore: true }); // FAILS: socket() has no fileno argument (it is ignored)
+});
 
 test("GeneralModuleTests.test_socket_fileno_rejects_negative", async () => {
   const e = await raises(
@@ -795,7 +795,7 @@ test("GeneralModuleTests.test_socket_fileno_rejects_negative", async () => {
     () => socketWithFileno(socket.AF_INET, socket.SOCK_STREAM, 0, -42),
   );
   assert.match(e.message, /negative file descriptor/);
-}, { ignore: true }); // FAILS: socket() has no fileno argument (it is ignored)
+});
 
 test("GeneralModuleTests.test_socket_fileno_requires_valid_fd", async () => {
   // os_helper.make_bad_fd(): a descriptor number that is not open (here: a
@@ -810,7 +810,7 @@ test("GeneralModuleTests.test_socket_fileno_requires_valid_fd", async () => {
     () => socketWithFileno(socket.AF_INET, socket.SOCK_STREAM, 0, badFd),
   );
   assert.equal((e as socket.OSError).errno, socket.EBADF);
-}, { ignore: true }); // FAILS: socket() has no fileno argument (it is ignored)
+});
 
 // ---------------------------------------------------------------------------
 // BasicTCPTest (SocketConnectedTest), and BasicTCPTest2 (the same tests with
@@ -1330,8 +1330,6 @@ function fileClass(
 const FILE_IGNORES: Record<string, string> = {
   // DIFFERENCE: makefile: "a read that times out loses nothing and can be retried (Python's cannot)"
   testReadAfterTimeout: "DIFFERENCE",
-  // FAILS: file objects have no fileno()
-  testRealClose: "FAILS",
 };
 const UNBUFFERED_IGNORES: Record<string, string> = {
   ...FILE_IGNORES,
@@ -1691,13 +1689,13 @@ unixTest("testSurrogateescapeBind", (sock, dir) => {
     .join("");
   bindUnix(sock, escaped);
   assert.equal(sock.getsockname(), path);
-}, { ignore: true }); // FAILS: surrogate escapes U+DC80..U+DCFF in a unix path raise UnicodeEncodeError (Python binds the raw bytes, os.fsencode)
+}, { ignore: true }); // DIFFERENCE: Deno's paths are strings: surrogate escapes U+DC80..U+DCFF in a unix path raise UnicodeEncodeError (Python binds the raw bytes, os.fsencode; "Differences from Python")
 
 unixTest("testUnencodableAddr", (sock, dir) => {
   const path = `${dir}/${TESTFN}-\udcff`; // TESTFN_UNENCODABLE
   bindUnix(sock, path);
   assert.equal(sock.getsockname(), path);
-}, { ignore: true }); // FAILS: "\udcff" in a unix path raises UnicodeEncodeError (Python binds byte 0xff, os.fsencode)
+}, { ignore: true }); // DIFFERENCE: Deno's paths are strings: "\udcff" in a unix path raises UnicodeEncodeError (Python binds byte 0xff, os.fsencode; "Differences from Python")
 
 // ---------------------------------------------------------------------------
 // BufferIOTest (SocketConnectedTest)
