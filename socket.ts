@@ -1222,14 +1222,15 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw oserror(EINVAL);
     if (this.#dgram) return this.#dgram.shutdown(how);
     if (!this.#conn) throw oserror(ENOTCONN);
-    if (how !== SHUT_WR) this.#inbox!.shutdown();
+    if (how !== SHUT_WR) this.#receiver().shutdown();
     if (how !== SHUT_RD && !this.#shutWrite) {
       this.#shutWrite = true;
       this.#changed();
       const conn = this.#conn;
-      if (this.#outbox!.busy) {
+      const outbox = this.#outbox;
+      if (outbox?.busy) {
         // The FIN follows the queued bytes; a failure there is the send side's.
-        this.#finishing = this.#outbox!.flushed().then(() => conn.closeWrite()).catch(() => {});
+        this.#finishing = outbox.flushed().then(() => conn.closeWrite()).catch(() => {});
         return;
       }
       try {
@@ -1330,12 +1331,13 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
    */
   #applyPrefetch(): void {
     const watched = this.#watchers !== null && this.#watchers.size > 0;
-    if (this.#inbox) {
-      this.#inbox.prefetch = this.#timeout === 0 || watched;
+    const prefetch = this.#timeout === 0 || watched;
+    if (this.#conn !== null && (prefetch || this.#inbox !== null)) {
+      this.#receiver().prefetch = prefetch;
       const listen = this.#timeout === 0 && !this.#released;
       if (listen !== this.#peerListening) {
         this.#peerListening = listen;
-        listenForPeer(this.#conn!, this.#inbox, listen);
+        listenForPeer(this.#conn, this.#receiver(), listen);
       }
     }
     if (this.#accepts) this.#accepts.prefetch = this.#timeout !== null || watched;
@@ -1377,18 +1379,22 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     if (dgram) return POLLOUT | POLLWRBAND | (dgram.readable ? POLLIN : 0);
     if (this.#accepts) return this.#accepts.ready ? POLLIN : 0;
     if (this.#connecting !== null) return 0;
-    const inbox = this.#inbox;
-    const outbox = this.#outbox;
-    if (inbox === null || outbox === null) {
+    if (this.#conn === null) {
       if (this.#soError !== 0) return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDHUP;
       if (this.#connectFailed) return POLLIN | POLLOUT | POLLHUP | POLLRDHUP;
       return POLLOUT | POLLHUP;
     }
+    // A watched socket has its receive engine (it keeps a read posted).
+    const inbox = this.#receiver();
+    const outbox = this.#outbox;
+    const sendError = outbox?.error ?? null;
     let mask = 0;
     if (inbox.readable) mask |= POLLIN;
     if (inbox.ended) mask |= POLLIN | POLLRDHUP;
-    if (this.#shutWrite || outbox.writable || outbox.error !== null) mask |= POLLOUT;
-    if (inbox.broken || outbox.error !== null) {
+    if (this.#shutWrite || outbox === null || outbox.writable || sendError !== null) {
+      mask |= POLLOUT;
+    }
+    if (inbox.broken || sendError !== null) {
       mask |= POLLIN | POLLOUT | POLLHUP | POLLRDHUP;
       if (inbox.pendingError !== null) mask |= POLLERR;
     }
@@ -1397,7 +1403,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   }
 
   #receiving(): ReceiveBuffer {
-    if (this.#inbox) return this.#inbox;
+    if (this.#conn) return this.#receiver();
     // After a failed connect, as Linux: the error once (if SO_ERROR did not
     // take it), then end of stream; a socket never connected: ENOTCONN.
     this.#raiseConnectError();
@@ -1406,9 +1412,36 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   }
 
   #sending(): SendQueue {
-    if (!this.#outbox) this.#raiseConnectError();
-    if (!this.#outbox || this.#shutWrite) throw oserror(EPIPE);
-    return this.#outbox;
+    if (!this.#conn) this.#raiseConnectError();
+    if (!this.#conn || this.#shutWrite) throw oserror(EPIPE);
+    return this.#sender();
+  }
+
+  /**
+   * The receive engine of the connection, made on first use: a connection
+   * that has not read holds none (memory per idle connection).
+   */
+  #receiver(): ReceiveBuffer {
+    if (this.#inbox !== null) return this.#inbox;
+    const rcvbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_RCVBUF)) as number | undefined;
+    return this.#inbox = new ReceiveBuffer(
+      this.#conn!,
+      rcvbuf ?? DEFAULT_RCVBUF,
+      alarm,
+      this.#changed,
+    );
+  }
+
+  /** The send engine of the connection, made on first use. */
+  #sender(): SendQueue {
+    if (this.#outbox !== null) return this.#outbox;
+    const sndbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_SNDBUF)) as number | undefined;
+    return this.#outbox = new SendQueue(
+      this.#conn!,
+      sndbuf ?? CONNECTED_SNDBUF,
+      alarm,
+      this.#changed,
+    );
   }
 
   /** Raises, once, the error of a connect that failed in the background. */
@@ -1483,10 +1516,6 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
 
   #attach(conn: Deno.Conn): void {
     this.#conn = conn;
-    const rcvbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_RCVBUF)) as number | undefined;
-    const sndbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_SNDBUF)) as number | undefined;
-    this.#inbox = new ReceiveBuffer(conn, rcvbuf ?? DEFAULT_RCVBUF, alarm, this.#changed);
-    this.#outbox = new SendQueue(conn, sndbuf ?? CONNECTED_SNDBUF, alarm, this.#changed);
     this.#applyPrefetch();
     this.#applyConnOptions();
   }
@@ -1720,11 +1749,15 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     const sock = this;
     let released = false;
     const inbox = () => {
-      if (!sock.#inbox) throw oserror(ENOTCONN);
-      return sock.#inbox;
+      if (!sock.#conn) throw oserror(ENOTCONN);
+      return sock.#receiver();
+    };
+    const sender = () => {
+      if (!sock.#conn || sock.#shutWrite) throw oserror(EPIPE);
+      return sock.#sender();
     };
     return {
-      receiver: () => sock.#inbox,
+      receiver: () => sock.#conn ? sock.#receiver() : null,
       buffered: () => inbox().view(),
       consume: (n) => inbox().consume(n),
       get consumed() {
@@ -1741,12 +1774,18 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
         return sock.#inbox?.limit ?? DEFAULT_RCVBUF;
       },
       sendall: (data) => {
-        if (!sock.#outbox || sock.#shutWrite) return Promise.reject(oserror(EPIPE));
-        return sock.#outbox.sendAll(data, deadlineFor(sock.#timeout));
+        try {
+          return sender().sendAll(data, deadlineFor(sock.#timeout));
+        } catch (e) {
+          return Promise.reject(e);
+        }
       },
       send: (data) => {
-        if (!sock.#outbox || sock.#shutWrite) return Promise.reject(oserror(EPIPE));
-        return sock.#outbox.send(data, deadlineFor(sock.#timeout));
+        try {
+          return sender().send(data, deadlineFor(sock.#timeout));
+        } catch (e) {
+          return Promise.reject(e);
+        }
       },
       get timeout() {
         return sock.#timeout;
@@ -1783,16 +1822,17 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     }
     if (this.#conn) {
       const conn = this.#conn;
-      const outbox = this.#outbox!;
-      if (this.#peerListening) listenForPeer(conn, this.#inbox!, false);
-      const reading = this.#inbox!.close(reason);
-      const drained = outbox.close(reason);
+      const outbox = this.#outbox;
+      const inbox = this.#inbox;
+      if (this.#peerListening) listenForPeer(conn, inbox!, false);
+      const reading = inbox?.close(reason) ?? null;
+      const drained = outbox?.close(reason);
       if (conn instanceof NodeConn && conn.resetOnClose) {
         // SO_LINGER {1, 0}: Linux drops what is unsent and sends RST at once.
-        outbox.abort(reason());
+        outbox?.abort(reason());
         closeQuietly(conn);
         pending.push(reading);
-      } else if (outbox.busy || this.#finishing !== null) {
+      } else if (outbox !== null && (outbox.busy || this.#finishing !== null)) {
         // Python's close() returns at once and the kernel delivers what
         // send() accepted: so does this, in the background.
         void linger(conn, outbox, Promise.all([drained, this.#finishing]));
