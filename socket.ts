@@ -392,7 +392,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   #inbox: ReceiveBuffer | null = null;
   #outbox: SendQueue | null = null;
   #shutWrite = false;
-  #connecting: { done: Promise<void>; abort: AbortController } | null = null;
+  #connecting: { done: Promise<void>; abort: AbortController | null } | null = null;
   #connectReported = true;
   #soError = 0;
   /** Closed by the module's `close(fd)`: the next `close()` raises EBADF once. */
@@ -1677,7 +1677,9 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     }
     const resolved = needsLookup(target) ? await resolve(this.#family, target) : target;
     const timeout = this.#timeout;
-    const abort = new AbortController();
+    // Only a connect with a deadline (or through node:net) can be aborted;
+    // close() waits for a blocking one.
+    const abort = viaNode || timeout !== null ? new AbortController() : null;
     const attempt =
       (resolved.transport === "unix"
         ? Deno.connect({ transport: "unix", path: resolved.path })
@@ -1689,14 +1691,14 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
           family: this.#family === AF_INET6 ? 6 : 4,
           localAddress: source?.hostname,
           localPort: source?.port,
-          signal: abort.signal,
+          signal: abort!.signal,
         }) as unknown as Promise<Deno.Conn>
         : Deno.connect({
           hostname: resolved.hostname,
           port: resolved.port,
           // A signal costs Deno a cancel handle per connect: only a connect
           // with a deadline needs one (close() waits for a blocking one).
-          signal: timeout === null ? undefined : abort.signal,
+          signal: abort?.signal,
           autoSelectFamily: false,
         })) as Promise<Deno.Conn>;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -1716,7 +1718,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
         this.#connecting = null;
         this.#connectFailed = true;
         this.#changed();
-        throw abort.signal.aborted && !this.#released
+        throw abort?.signal.aborted && !this.#released
           ? new TimeoutError("timed out")
           : fromDenoError(e);
       },
@@ -1730,7 +1732,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
       });
       return EINPROGRESS;
     }
-    if (timeout !== null) timer = setTimeout(() => abort.abort(), timeout * 1000);
+    if (timeout !== null) timer = setTimeout(() => abort!.abort(), timeout * 1000);
     try {
       await done;
     } catch (e) {
@@ -1811,7 +1813,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     const reason = () => error ??= oserror(EBADF);
     const pending: (Promise<unknown> | null)[] = [];
     if (this.#connecting) {
-      this.#connecting.abort.abort();
+      this.#connecting.abort?.abort();
       pending.push(this.#connecting.done);
     }
     if (this.#accepts) pending.push(this.#accepts.close(reason));
