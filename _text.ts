@@ -26,7 +26,14 @@ export type Codec =
   | "utf-16-le"
   | "utf-16-be"
   | "utf-32-le"
-  | "utf-32-be";
+  | "utf-32-be"
+  | CharmapCodec;
+
+/**
+ * A single-byte codec of Python's (`cp1250`, `iso8859_2`, `koi8_r`, …),
+ * decoded with the platform's table where Python's agrees with it.
+ */
+export type CharmapCodec = `charmap:${string}`;
 
 /**
  * Like Python's `UnicodeError`, the base of `UnicodeDecodeError` and
@@ -205,6 +212,114 @@ type Named = Codec | "utf-16" | "utf-32" | "utf-8-sig";
 // Python's names (encodings/aliases.py and module names) for the codecs
 // implemented here, as `normalize()` leaves them.
 const CODECS: Record<string, Named> = {
+  "1250": "charmap:cp1250",
+  "1251": "charmap:cp1251",
+  "1253": "charmap:cp1253",
+  "1254": "charmap:cp1254",
+  "1255": "charmap:cp1255",
+  "1256": "charmap:cp1256",
+  "1257": "charmap:cp1257",
+  "1258": "charmap:cp1258",
+  "866": "charmap:cp866",
+  arabic: "charmap:iso8859_6",
+  "asmo_708": "charmap:iso8859_6",
+  cp1250: "charmap:cp1250",
+  cp1251: "charmap:cp1251",
+  cp1253: "charmap:cp1253",
+  cp1254: "charmap:cp1254",
+  cp1255: "charmap:cp1255",
+  cp1256: "charmap:cp1256",
+  cp1257: "charmap:cp1257",
+  cp1258: "charmap:cp1258",
+  cp866: "charmap:cp866",
+  csibm866: "charmap:cp866",
+  csisolatin2: "charmap:iso8859_2",
+  csisolatin3: "charmap:iso8859_3",
+  csisolatin4: "charmap:iso8859_4",
+  csisolatin6: "charmap:iso8859_10",
+  csisolatinarabic: "charmap:iso8859_6",
+  csisolatincyrillic: "charmap:iso8859_5",
+  csisolatingreek: "charmap:iso8859_7",
+  csisolatinhebrew: "charmap:iso8859_8",
+  cskoi8r: "charmap:koi8_r",
+  cyrillic: "charmap:iso8859_5",
+  "ecma_114": "charmap:iso8859_6",
+  "ecma_118": "charmap:iso8859_7",
+  "elot_928": "charmap:iso8859_7",
+  greek: "charmap:iso8859_7",
+  greek8: "charmap:iso8859_7",
+  hebrew: "charmap:iso8859_8",
+  ibm866: "charmap:cp866",
+  "iso8859_10": "charmap:iso8859_10",
+  "iso8859_13": "charmap:iso8859_13",
+  "iso8859_14": "charmap:iso8859_14",
+  "iso8859_15": "charmap:iso8859_15",
+  "iso8859_16": "charmap:iso8859_16",
+  "iso8859_2": "charmap:iso8859_2",
+  "iso8859_3": "charmap:iso8859_3",
+  "iso8859_4": "charmap:iso8859_4",
+  "iso8859_5": "charmap:iso8859_5",
+  "iso8859_6": "charmap:iso8859_6",
+  "iso8859_7": "charmap:iso8859_7",
+  "iso8859_8": "charmap:iso8859_8",
+  "iso_8859_10": "charmap:iso8859_10",
+  "iso_8859_10_1992": "charmap:iso8859_10",
+  "iso_8859_13": "charmap:iso8859_13",
+  "iso_8859_14": "charmap:iso8859_14",
+  "iso_8859_14_1998": "charmap:iso8859_14",
+  "iso_8859_15": "charmap:iso8859_15",
+  "iso_8859_16": "charmap:iso8859_16",
+  "iso_8859_16_2001": "charmap:iso8859_16",
+  "iso_8859_2": "charmap:iso8859_2",
+  "iso_8859_2_1987": "charmap:iso8859_2",
+  "iso_8859_3": "charmap:iso8859_3",
+  "iso_8859_3_1988": "charmap:iso8859_3",
+  "iso_8859_4": "charmap:iso8859_4",
+  "iso_8859_4_1988": "charmap:iso8859_4",
+  "iso_8859_5": "charmap:iso8859_5",
+  "iso_8859_5_1988": "charmap:iso8859_5",
+  "iso_8859_6": "charmap:iso8859_6",
+  "iso_8859_6_1987": "charmap:iso8859_6",
+  "iso_8859_7": "charmap:iso8859_7",
+  "iso_8859_7_1987": "charmap:iso8859_7",
+  "iso_8859_8": "charmap:iso8859_8",
+  "iso_8859_8_1988": "charmap:iso8859_8",
+  "iso_celtic": "charmap:iso8859_14",
+  "iso_ir_101": "charmap:iso8859_2",
+  "iso_ir_109": "charmap:iso8859_3",
+  "iso_ir_110": "charmap:iso8859_4",
+  "iso_ir_126": "charmap:iso8859_7",
+  "iso_ir_127": "charmap:iso8859_6",
+  "iso_ir_138": "charmap:iso8859_8",
+  "iso_ir_144": "charmap:iso8859_5",
+  "iso_ir_157": "charmap:iso8859_10",
+  "iso_ir_199": "charmap:iso8859_14",
+  "iso_ir_226": "charmap:iso8859_16",
+  "koi8_r": "charmap:koi8_r",
+  l10: "charmap:iso8859_16",
+  l2: "charmap:iso8859_2",
+  l3: "charmap:iso8859_3",
+  l4: "charmap:iso8859_4",
+  l6: "charmap:iso8859_10",
+  l7: "charmap:iso8859_13",
+  l8: "charmap:iso8859_14",
+  l9: "charmap:iso8859_15",
+  latin10: "charmap:iso8859_16",
+  latin2: "charmap:iso8859_2",
+  latin3: "charmap:iso8859_3",
+  latin4: "charmap:iso8859_4",
+  latin6: "charmap:iso8859_10",
+  latin7: "charmap:iso8859_13",
+  latin8: "charmap:iso8859_14",
+  latin9: "charmap:iso8859_15",
+  "windows_1250": "charmap:cp1250",
+  "windows_1251": "charmap:cp1251",
+  "windows_1253": "charmap:cp1253",
+  "windows_1254": "charmap:cp1254",
+  "windows_1255": "charmap:cp1255",
+  "windows_1256": "charmap:cp1256",
+  "windows_1257": "charmap:cp1257",
+  "windows_1258": "charmap:cp1258",
   1252: "cp1252",
   646: "ascii",
   8859: "latin-1",
@@ -270,9 +385,45 @@ function normalize(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9.]+/g, "_").replace(/^_+|_+$/g, "");
 }
 
-/** The name of `codec` in its decoding errors (Python's `cp1252` says "charmap"). */
+/** The name of `codec` in its errors (Python's single-byte codecs say "charmap"). */
 export function codecName(codec: Codec): string {
-  return codec === "cp1252" ? "charmap" : codec;
+  return codec === "cp1252" || codec.startsWith("charmap:") ? "charmap" : codec;
+}
+
+const charmaps = new Map<string, { decode: Int32Array; encode: Map<number, number> }>();
+
+/**
+ * The tables of a single-byte codec, from the platform's decoder (WHATWG):
+ * bytes it cannot decode are undefined, and so are the bytes 0x80-0x9f that
+ * a windows code page decodes to themselves (WHATWG fills the holes of
+ * those code pages with C1 controls; Python leaves them undefined).
+ */
+function charmapOf(codec: Codec): { decode: Int32Array; encode: Map<number, number> } {
+  let tables = charmaps.get(codec);
+  if (tables !== undefined) return tables;
+  const module = codec.slice("charmap:".length);
+  const label = module === "koi8_r"
+    ? "koi8-r"
+    : module === "cp866"
+    ? "ibm866"
+    : module.startsWith("cp")
+    ? `windows-${module.slice(2)}`
+    : `iso-8859-${module.slice("iso8859_".length)}`;
+  const decoder = new TextDecoder(label);
+  const windows = module.startsWith("cp125");
+  const decode = new Int32Array(256);
+  const encode = new Map<number, number>();
+  for (let b = 0; b < 256; b++) {
+    const c = decoder.decode(Uint8Array.of(b)).codePointAt(0)!;
+    const undefinedByte = c === 0xfffd || (windows && b >= 0x80 && b < 0xa0 && c === b) ||
+      // The one other difference: WHATWG added U+05BA to windows-1255.
+      (module === "cp1255" && b === 0xca);
+    decode[b] = undefinedByte ? -1 : c;
+    if (!undefinedByte && !encode.has(c)) encode.set(c, b);
+  }
+  tables = { decode, encode };
+  charmaps.set(codec, tables);
+  return tables;
 }
 
 /**
@@ -301,10 +452,45 @@ export function lookupEncoding(name: string): Encoding {
   // WHATWG's other labels for them ("unicodefffe", "x-cp1252", "iso88591")
   // are not Python's.
   if (label === null || WHATWG_DONE.has(label)) throw new RangeError(`unknown encoding: ${name}`);
+  // WHATWG's KOI8-U is KOI8-RU (two letters differ from Python's koi8_u),
+  // and its ISO-8859-11 is windows-874 (0x80-0x9f differ).
+  if (label === "koi8-u" || label === "windows-874") {
+    throw new RangeError(
+      `encoding '${name}' is not supported (the platform's ${label} decodes differently from Python's)`,
+    );
+  }
   return { name: label, codec: null, label, stripBOM: true, bom: null };
 }
 
-const WHATWG_DONE = new Set(["utf-8", "utf-16le", "utf-16be", "windows-1252"]);
+// WHATWG encodings decoded here: Python's names for them are all in CODECS.
+const WHATWG_DONE = new Set([
+  "utf-8",
+  "utf-16le",
+  "utf-16be",
+  "windows-1250",
+  "windows-1251",
+  "windows-1252",
+  "windows-1253",
+  "windows-1254",
+  "windows-1255",
+  "windows-1256",
+  "windows-1257",
+  "windows-1258",
+  "iso-8859-2",
+  "iso-8859-3",
+  "iso-8859-4",
+  "iso-8859-5",
+  "iso-8859-6",
+  "iso-8859-7",
+  "iso-8859-8",
+  "iso-8859-10",
+  "iso-8859-13",
+  "iso-8859-14",
+  "iso-8859-15",
+  "iso-8859-16",
+  "koi8-r",
+  "ibm866",
+]);
 
 // Python names whose WHATWG label is not the name with "_" as "-".
 const LABELS: Record<string, string> = {
@@ -715,7 +901,12 @@ function decodeUnits(
   const offsets: number[] = [];
   let last = 0;
   let p = start;
-  const size = codec === "cp1252" ? 1 : codec === "utf-16-le" || codec === "utf-16-be" ? 2 : 4;
+  const table = codec.startsWith("charmap:") ? charmapOf(codec).decode : null;
+  const size = codec === "cp1252" || table !== null
+    ? 1
+    : codec === "utf-16-le" || codec === "utf-16-be"
+    ? 2
+    : 4;
   const le = codec === "utf-16-le" || codec === "utf-32-le";
   const u16 = (i: number) => le ? bytes[i] | (bytes[i + 1] << 8) : (bytes[i] << 8) | bytes[i + 1];
   const emit = (u: number, next: number) => {
@@ -732,7 +923,7 @@ function decodeUnits(
       reason = "truncated data";
     } else if (size === 1) {
       const b = bytes[p];
-      const c = b >= 0x80 && b < 0xa0 ? CP1252[b - 0x80] : b;
+      const c = table !== null ? table[b] : b >= 0x80 && b < 0xa0 ? CP1252[b - 0x80] : b;
       if (c !== -1) {
         emit(c, p + 1);
         p++;
@@ -887,13 +1078,14 @@ export interface EncodeFailure {
  */
 export function encode(codec: Codec, errors: Errors, text: string): Uint8Array | EncodeFailure {
   if (codec !== "utf-8" && codec !== "ascii" && codec !== "latin-1") {
-    if (codec === "cp1252") {
+    if (codec === "cp1252" || codec.startsWith("charmap:")) {
+      const map = codec === "cp1252" ? CP1252_ENCODE : charmapOf(codec).encode;
       return encodeChecked(
         text,
         errors,
-        (s, i) => !CP1252_ENCODE.has(s.codePointAt(i)!),
+        (s, i) => !map.has(s.codePointAt(i)!),
         "character maps to <undefined>",
-        (s) => Uint8Array.from(s, (c) => CP1252_ENCODE.get(c.charCodeAt(0))!),
+        (s) => Uint8Array.from(s, (c) => map.get(c.charCodeAt(0))!),
       );
     }
     // utf-16 and utf-32 report one surrogate at a time, as Python's do.

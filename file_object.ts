@@ -106,11 +106,13 @@ export interface MakefileOptions {
   buffering?: number | null;
   /**
    * Text modes: the encoding (default `"UTF-8"`). utf-8, utf-8-sig,
-   * utf-16, utf-16-le, utf-16-be, utf-32, utf-32-le, utf-32-be, cp1252,
-   * ascii and latin-1 (under Python's names for them) read and write as
+   * utf-16, utf-16-le, utf-16-be, utf-32, utf-32-le, utf-32-be, ascii,
+   * latin-1, cp1250 to cp1258, iso8859_2 to iso8859_16 (but 11 and 12),
+   * koi8_r and cp866 (under Python's names for them) read and write as
    * Python's codecs do; other encodings `TextDecoder` knows (`shift_jis`,
-   * `euc_jp`, …) can be read, as the WHATWG Encoding Standard decodes them
-   * (which may differ from Python's codec on some bytes).
+   * `euc_jp`, `gbk`, …) can be read, as the WHATWG Encoding Standard
+   * decodes them (which accepts bytes Python's codecs refuse, and for
+   * shift_jis, euc_jp, gb18030 and big5 differs on a few characters).
    */
   encoding?: string | null;
   /** Text modes: `"strict"` (default), `"replace"` or `"ignore"`. */

@@ -959,10 +959,6 @@ export interface CreateConnectionOptions {
   all_errors?: boolean;
 }
 
-function isWildcard(host: unknown): boolean {
-  return host === "" || host === "0.0.0.0" || host === "::";
-}
-
 /**
  * Like Python's `socket.create_connection()`, but returns a promise: a
  * stream socket connected to `address`, trying each address

@@ -6,8 +6,8 @@
  * by side, and writes them with every repetition to `bench/RESULTS.md`.
  *
  * ```sh
- * deno task bench            # full suite, about 10 minutes on 2 cores
- * deno task bench --quick    # smaller sizes, one repetition, about 2 minutes
+ * deno task bench            # full suite, about 8 minutes on 2 cores
+ * deno task bench --quick    # smaller sizes, one repetition, about a minute
  * deno task bench --only=echo,idle --reps=3
  * deno task bench --only=echo --clients=1000 --match="raw,pysocket," --module=../other-checkout
  * ```
@@ -19,7 +19,8 @@
  * with 1 and 2 processes), lines, udp, timeout, and tls / select when
  * `_tls.ts` / `_select.ts` are there.
  *
- * Other options: `--reps=<n>`; `--clients=<n,…>` (echo tables for these
+ * Other options: `--reps=<n>`; `--client=node` (drive the server
+ * workloads with the Node client even where `cc` exists); `--clients=<n,…>` (echo tables for these
  * client counts only); `--match=<a,b>` (only rows whose label contains one
  * of these); `--module=<dir>` (benchmark the pysocket checkout in `dir`
  * instead of this one, to compare versions); `--out=<file>` (where to
@@ -128,11 +129,13 @@ function reps(full: number): number {
 const MODULE = optionValue("module");
 /** `--match=a,b`: only rows whose label contains one of these. */
 const MATCH = optionValue("match")?.split(",");
+/** `--client=node`: drive the server workloads with the Node client even where `cc` exists. */
+const CLIENT_OPTION = optionValue("client");
 /** `--clients=1000`: the echo tables for these client counts only. */
 const CLIENTS = optionValue("clients")?.split(",").map(Number);
 const OUT = optionValue("out") ??
   // Only a complete, standard run replaces the published results.
-  (QUICK || ONLY || MODULE || REPS_OPTION || MATCH || CLIENTS
+  (QUICK || ONLY || MODULE || REPS_OPTION || MATCH || CLIENTS || CLIENT_OPTION
     ? null
     : new URL("RESULTS.md", HERE).pathname);
 /** The whole run stays under this; later repetitions are skipped past it. */
@@ -259,7 +262,7 @@ async function environment(): Promise<Environment> {
     cores: navigator.hardwareConcurrency,
     fdLimit: limit?.trim() === "unlimited" ? Infinity : Number(limit?.trim() ?? 1024) || 1024,
     ticks: Number(ticks?.trim()) || 100,
-    client: compiled ?? (nodeVersion ? "node" : null),
+    client: (CLIENT_OPTION === "node" ? null : compiled) ?? (nodeVersion ? "node" : null),
   };
 }
 
