@@ -1837,7 +1837,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
       } else if (outbox !== null && (outbox.busy || this.#finishing !== null)) {
         // Python's close() returns at once and the kernel delivers what
         // send() accepted: so does this, in the background.
-        void linger(conn, outbox, Promise.all([drained, this.#finishing]));
+        linger(conn, outbox, Promise.all([drained, this.#finishing])).catch(() => {});
       } else {
         closeQuietly(conn);
         pending.push(reading);
