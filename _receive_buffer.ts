@@ -37,6 +37,13 @@ const MAX_FREE_BLOCKS = 8;
  * of the network, well within this; it only bounds a miscount.
  */
 const INCOMING_GRACE_MS = 20;
+/**
+ * How long a call that may not wait gives a read posted just for it (the
+ * socket had none: it had not read yet) to bring what already sits in the
+ * kernel: one real turn of the event loop, which polls the network, is
+ * enough. Later calls find that read posted, and answer at once.
+ */
+const FIRST_POLL_MS = 1;
 /** Below this much room at a block's tail, a read moves to a fresh block. */
 const SMALLEST_READ = 1024;
 
@@ -157,11 +164,10 @@ export class ReceiveBuffer {
   }
 
   /**
-   * Whether to keep a read posted while nobody waits: on in non-blocking
-   * mode, so data that arrives is here for a call that may not wait, and
-   * while `select` watches; off otherwise, where the next call reads for
-   * itself (into its own buffer when it can) and an idle connection that
-   * never read holds no buffer.
+   * Whether to keep a read posted while nobody waits: on while `select`
+   * watches; off otherwise, where the next call reads for itself (into its
+   * own buffer when it can) and an idle connection that never read holds
+   * no buffer.
    */
   set prefetch(on: boolean) {
     this.#prefetch = on;
@@ -227,11 +233,15 @@ export class ReceiveBuffer {
     fromCount: ((n: number) => T) | null = null,
   ): Promise<T> {
     this.#settle();
-    // A blocking socket that reads through the block (recv(), file
-    // objects) keeps a read posted, so the next reply is often here before
-    // the call that wants it; one that reads into its caller's buffer does
-    // not, so that its next read can go there directly.
-    this.#warm = direct === null;
+    // A socket that reads through the block (recv(), file objects) keeps a
+    // read posted, so the next reply is often here before the call that
+    // wants it; a blocking one that reads into its caller's buffer does
+    // not, so that its next read can go there directly. One that has made a
+    // call that may not wait always does: its next such call answers from
+    // what that read brought.
+    this.#warm = direct === null || deadline === 0;
+    // Whether a read was posted before this call (see FIRST_POLL_MS).
+    const posted = this.#pending !== null;
     if (this.#waiters.length === 0) {
       const error = this.#error;
       if (
@@ -255,7 +265,7 @@ export class ReceiveBuffer {
       take,
       deadline === Infinity ? direct : null,
       fromCount,
-      deadline === 0 && this.#incoming > 0 ? INCOMING_GRACE_MS : 0,
+      deadline !== 0 ? 0 : this.#incoming > 0 ? INCOMING_GRACE_MS : posted ? 0 : FIRST_POLL_MS,
     );
     this.#waiters.push(waiter as Take<unknown>);
     this.#alarm.watch(waiter);

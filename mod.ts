@@ -71,7 +71,8 @@
  *   object is open the socket stays open and usable (Python 3).
  * - `fileno` — Deno exposes no OS descriptors: a process-unique number, -1 once closed.
  * - `makefile` — the file object's reads and writes return promises, and a
- *   read that times out loses nothing and can be retried (Python's cannot).
+ *   read that times out loses nothing and can be retried (Python's cannot);
+ *   see "File objects" below.
  * - `sendfile` — takes a `Deno.FsFile`; copies through the socket (no `sendfile(2)`).
  * - `setsockopt` — applies what Deno can apply, with its real effect (see
  *   "Options" below); anything else raises `ENOPROTOOPT` naming the option;
@@ -123,6 +124,39 @@
  * connection for it), where Python returns a socket whose first `recv()`
  * reports the reset; `close()` of an AF_UNIX listener leaves its path in
  * place, as Python does (Deno would remove it).
+ *
+ * ## File objects (`makefile`)
+ *
+ * - In timeout and non-blocking modes a file object writes as Python's
+ *   `BufferedWriter` over `send()`: `BlockingIOError.characters_written` is
+ *   how many bytes of this `write()` were accepted (sent or buffered), and
+ *   exactly those reach the peer. In text mode it counts the encoded bytes
+ *   of this call's text; Python's `TextIOWrapper` counts the bytes it had
+ *   pending, earlier writes included, and drops the rest.
+ * - Unbuffered (`buffering: 0`) reads and writes in timeout and
+ *   non-blocking modes: a `write()` returns what one `send()` took, and
+ *   where the socket takes nothing it raises `BlockingIOError` (Python's raw
+ *   `write()` returns None); a `read()` with nothing to read raises
+ *   `BlockingIOError` (Python's raw `read()` returns None).
+ * - `newlines` is not tracked. `raw`, `buffer`, `detach()` and
+ *   `reconfigure()` are absent: Python's layered file object is one object
+ *   here. `read1()`, `readinto1()` and `peek()` exist in binary modes only.
+ *   `"rwb"`/`"rw"` files have `mode` and `name` (Python's `BufferedRWPair`
+ *   has neither). `repr` says `object` where Python prints an address.
+ * - Encodings: utf-8, utf-8-sig, utf-16(-le/-be), utf-32(-le/-be), ascii,
+ *   latin-1, cp1250–cp1258, iso8859_2–16 (but 11 and 12), koi8_r and cp866
+ *   read and write as Python's codecs, under Python's names. Other
+ *   encodings Deno's `TextDecoder` knows are read only, as the WHATWG
+ *   standard decodes them (they accept bytes Python refuses, and differ on a
+ *   few characters for shift_jis, euc_jp, gb18030 and big5;
+ *   `errors: "ignore"` is not available for them). koi8_u and iso8859_11
+ *   are refused (the platform's tables differ). An unknown encoding raises
+ *   `RangeError` `unknown encoding: x` (Python's `LookupError`).
+ * - A `utf-16`/`utf-32` stream without a BOM raises `UnicodeError` when
+ *   read, even where Python, which decodes 8 KiB ahead, would first report
+ *   bad bytes within them.
+ * - The default `encoding` reads `"UTF-8"` (python3's locale encoding here;
+ *   Python in UTF-8 mode says `"utf-8"`).
  *
  * ## Options
  *
@@ -178,10 +212,9 @@
  *   OS resolver (`/etc/hosts` works offline). `canonname` and the aliases of
  *   `gethostbyname_ex` come from `/etc/hosts` only; non-ASCII names follow
  *   the URL standard's IDNA rules rather than Python's IDNA 2003.
- * - `create_connection` returns a promise; `source_address` must be null or
- *   a wildcard on port 0 (Deno cannot choose the source address), and
- *   `all_errors` rejects with an `AggregateError` (JavaScript has no
- *   `ExceptionGroup`).
+ * - `create_connection` returns a promise; a `source_address` is bound
+ *   before connecting (through `node:net`, see "Options"), and `all_errors`
+ *   rejects with an `AggregateError` (JavaScript has no `ExceptionGroup`).
  * - `socketpair` returns a promise; it is made through a temporary listener
  *   (unix in a temporary directory, or loopback for AF_INET / AF_INET6,
  *   which Python on Linux refuses); SOCK_DGRAM pairs are not supported.
@@ -189,6 +222,41 @@
  *   and `/etc/protocols`; without read permission, a built-in table of the
  *   common entries.
  * - `getdefaulttimeout` / `setdefaulttimeout` live in `socket.ts`.
+ * - `close(fd)` closes the socket whose `fileno()` is `fd` and returns a
+ *   promise; `dup(fd)` and `fromfd()` are not there, nor `socket(fileno=…)`
+ *   of an open socket (`EOPNOTSUPP`), nor the `Socket` methods `dup()` and
+ *   `detach()`: Deno exposes no OS descriptors, and one socket cannot be
+ *   shared by two objects here.
+ * - `send_fds()` / `recv_fds()` need `sendmsg`/`recvmsg` with `SCM_RIGHTS`,
+ *   which Deno lacks; `sethostname()` has no Deno call; `CAPI` is a C API.
+ * - `AddressFamily`, `SocketKind`, `MsgFlag`, `AddressInfo` are frozen
+ *   objects of plain numbers, not IntEnum instances: `s.family` and
+ *   `getaddrinfo`'s entries are numbers (so `s.family === AF_INET` holds),
+ *   and Python's repr is `AddressFamily.repr(s.family)`.
+ * - Linux-only constants (`AF_CAN`, `SO_MARK`, `MSG_MORE`, …) are exported
+ *   with Linux's values on every system; most have no effect in Deno.
+ * - `if_nameindex()`, `if_nametoindex()`, `if_indextoname()` read
+ *   `/sys/class/net` (they need read permission on it), else fall back to
+ *   `Deno.networkInterfaces()`; `CMSG_LEN` / `CMSG_SPACE` use 64-bit Linux's
+ *   sizes.
+ * - Unix paths: a string with a lone surrogate raises `UnicodeEncodeError`,
+ *   surrogate escapes `\udc80`–`\udcff` included (Python turns those into raw
+ *   bytes; Deno's paths are strings); a bytes path that is not valid UTF-8
+ *   raises `RangeError`.
+ * - `socket()`: SOCK_RAW and SOCK_SEQPACKET on AF_UNIX, SOCK_PACKET,
+ *   `IPPROTO_MPTCP`, ICMP datagram sockets and UDP-Lite raise
+ *   `ESOCKTNOSUPPORT` naming Deno; other types give Linux's errno.
+ * - A stream socket's `sendto()` checks the address but does not look up
+ *   the name (Python resolves it first, so an unresolvable name raises
+ *   `gaierror` there rather than `EPIPE`).
+ * - Data to send may also be a `string` (sent as UTF-8), where Python raises
+ *   `TypeError: a bytes-like object is required, not 'str'`.
+ * - Errors keep JavaScript's inspect (with the stack trace) rather than
+ *   Python's repr; `e.args` is as in Python.
+ * - Types: addresses are precise when `socket()` gets constant arguments
+ *   (`Inet4Address`, `Inet6Address`, a path; the sender of a stream
+ *   socket's `recvfrom` is `null`); address parameters accept any family's
+ *   form and are checked at run time.
  *
  * ## `select` and `selectors`
  *

@@ -153,6 +153,7 @@ export type {
   SockAddr,
   UnixPath,
 } from "./_address.ts";
+export { type Pollable, readiness } from "./_readiness.ts";
 
 /** Data a socket can send: bytes, any view of bytes, or a string (sent as UTF-8). */
 export type Data = ArrayBufferView | ArrayBuffer | string;
@@ -1322,24 +1323,21 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   };
 
   /**
-   * Keeps a read posted while nobody waits: in non-blocking mode, so what
-   * arrives is there for a call that may not wait, and while `select`
-   * watches, so readiness is seen. (A timeout-mode call may wait: the
-   * receive engine posts its read then, and keeps one posted once the
-   * socket has read, so an idle connection that never read holds no
-   * buffer.) A listener not in blocking mode keeps an accept posted.
+   * Keeps a read posted while nobody waits while `select` watches, so
+   * readiness is seen. (Otherwise the receive engine posts its read when a
+   * call comes, and keeps one posted once the socket has read: an idle
+   * connection that never read holds no buffer, in every mode.) A listener
+   * not in blocking mode keeps an accept posted.
    */
   #applyPrefetch(): void {
     const watched = this.#watchers !== null && this.#watchers.size > 0;
-    const prefetch = this.#timeout === 0 || watched;
-    if (this.#conn !== null && (prefetch || this.#inbox !== null)) {
-      this.#receiver().prefetch = prefetch;
-      const listen = this.#timeout === 0 && !this.#released;
-      if (listen !== this.#peerListening) {
-        this.#peerListening = listen;
-        listenForPeer(this.#conn, this.#receiver(), listen);
-      }
+    // Non-blocking mode posts no read before the first call (see
+    // ReceiveBuffer's FIRST_POLL_MS): a connection that never reads holds
+    // no buffer, in every mode.
+    if (this.#conn !== null && (watched || this.#inbox !== null)) {
+      this.#receiver().prefetch = watched;
     }
+    if (this.#inbox !== null) this.#listenForPeer();
     if (this.#accepts) this.#accepts.prefetch = this.#timeout !== null || watched;
     if (this.#dgram) this.#dgram.watched = this.#watchers !== null && this.#watchers.size > 0;
   }
@@ -1424,12 +1422,21 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   #receiver(): ReceiveBuffer {
     if (this.#inbox !== null) return this.#inbox;
     const rcvbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_RCVBUF)) as number | undefined;
-    return this.#inbox = new ReceiveBuffer(
-      this.#conn!,
-      rcvbuf ?? DEFAULT_RCVBUF,
-      alarm,
-      this.#changed,
-    );
+    this.#inbox = new ReceiveBuffer(this.#conn!, rcvbuf ?? DEFAULT_RCVBUF, alarm, this.#changed);
+    this.#listenForPeer();
+    return this.#inbox;
+  }
+
+  /**
+   * In non-blocking mode, lets the other end of a loopback connection this
+   * process also holds tell the receive engine of bytes on their way (see
+   * `_loopback.ts`).
+   */
+  #listenForPeer(): void {
+    const listen = this.#timeout === 0 && !this.#released;
+    if (listen === this.#peerListening) return;
+    this.#peerListening = listen;
+    listenForPeer(this.#conn!, this.#inbox!, listen);
   }
 
   /** The send engine of the connection, made on first use. */

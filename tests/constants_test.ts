@@ -241,7 +241,6 @@ print(json.dumps(out))
 // Python's names that pysocket does not have, and why (README's "Differences from Python").
 const ABSENT: Record<string, string> = {
   CAPI: "the C API capsule: no C extensions in Deno",
-  close: "Deno exposes no OS descriptors to close by number",
   dup: "Deno exposes no OS descriptors to duplicate",
   fromfd: "Deno exposes no OS descriptors to wrap",
   "recv_fds": "needs recvmsg() and SCM_RIGHTS, which Deno lacks",
