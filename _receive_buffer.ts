@@ -95,6 +95,8 @@ export class ReceiveBuffer {
   /** After `SHUT_RD`: calls no longer wait once the reads posted then had their turn. */
   #readShut: "no" | "settling" | "yes" = "no";
   #shutTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last read did not fill its room: the stream is not busy (see `#blockRead`). */
+  #quiet = false;
   /** Bytes this process wrote to the peer end that have not been read here yet. */
   #incoming = 0;
 
@@ -335,11 +337,27 @@ export class ReceiveBuffer {
       // reading lines from a sender in this process made 30 times more
       // reads, of a kilobyte each, and took 1.4 times as long).
       const room = this.#limit - available;
-      if (room > 0 && room >= Math.min(this.#limit >> 1, LARGEST_READ)) this.#blockRead(room);
+      if (room > 0 && room >= Math.min(this.#limit >> 1, LARGEST_READ)) this.#blockRead(room, true);
     }
   }
 
-  #blockRead(room: number): void {
+  /** Posts a read into the block (`ahead`: nobody waits for it yet). */
+  #blockRead(room: number, ahead = false): void {
+    if (ahead && this.#quiet && this.#end === this.#start && this.#block.length > FIRST_BLOCK) {
+      // The stream went quiet (the last read did not fill its room) and
+      // nothing is unread: this read may wait long, so it goes into a small
+      // block, and the large one is let go (pooled when no view of it was
+      // handed out). An idle connection then pins 4 KiB, not up to 256 KiB;
+      // blocks grow again with traffic.
+      const old = this.#block;
+      if (!this.#exposed && old.length === LARGEST_BLOCK && freeBlocks.length < MAX_FREE_BLOCKS) {
+        freeBlocks.push(old);
+      }
+      this.#block = new Uint8Array(FIRST_BLOCK);
+      this.#start = this.#end = 0;
+      this.#exposed = false;
+      this.#blockSize = FIRST_BLOCK;
+    }
     // Reads start small (an idle socket pins little) and grow with traffic.
     let want = Math.min(room, LARGEST_READ, this.#blockSize);
     let tail = this.#block.length - this.#end;
@@ -383,6 +401,7 @@ export class ReceiveBuffer {
       this.#incoming = this.#incoming > n ? this.#incoming - n : 0;
       // A read that filled its room suggests a busy stream: grow the blocks.
       if (n === this.#want && this.#blockSize < LARGEST_BLOCK) this.#blockSize *= 2;
+      this.#quiet = n < this.#want;
     }
     this.#serve();
     this.#changed();
