@@ -356,7 +356,6 @@ export class ReceiveBuffer {
       this.#block = new Uint8Array(FIRST_BLOCK);
       this.#start = this.#end = 0;
       this.#exposed = false;
-      this.#blockSize = FIRST_BLOCK;
     }
     // Reads start small (an idle socket pins little) and grow with traffic.
     let want = Math.min(room, LARGEST_READ, this.#blockSize);

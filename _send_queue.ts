@@ -22,6 +22,8 @@ export interface Writer {
   write(p: Uint8Array): Promise<number>;
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** The error of a queue closed with nobody waiting: never seen by a caller. */
 const CLOSED = new Error("closed");
 
@@ -130,7 +132,18 @@ export class SendQueue {
     ) {
       return this.#writeNow(data);
     }
+    // A call that may give up, whose bytes fit, with nobody ahead of it:
+    // queued at once (what #sendAll would do after taking its turn).
+    if (deadline !== Infinity && this.#mayQueue() && data.length <= this.#limit - this.#queued) {
+      if (data.length > 0) this.#enqueueCopy(data);
+      return RESOLVED;
+    }
     return this.#sendAll(data, deadline);
+  }
+
+  /** Whether a call may queue bytes now: nobody holds or waits for the turn, no failure. */
+  #mayQueue(): boolean {
+    return !this.#turnHeld && this.#error === null && this.#closedError === null;
   }
 
   async #sendAll(data: Uint8Array, deadline: number): Promise<void> {
@@ -172,7 +185,17 @@ export class SendQueue {
    * once when its turn comes and reports what the write took; the other
    * modes queue as much as fits, waiting for room until the deadline.
    */
-  async send(data: Uint8Array, deadline: number): Promise<number> {
+  send(data: Uint8Array, deadline: number): Promise<number> {
+    // The common case in timeout and non-blocking modes: room, nobody ahead.
+    if (deadline !== Infinity && this.#mayQueue() && this.#queued < this.#limit) {
+      const n = Math.min(this.#limit - this.#queued, data.length);
+      if (n > 0) this.#enqueueCopy(n === data.length ? data : data.subarray(0, n));
+      return Promise.resolve(n);
+    }
+    return this.#send(data, deadline);
+  }
+
+  async #send(data: Uint8Array, deadline: number): Promise<number> {
     if (this.#error) throw this.#error;
     if (this.#closedError) throw this.#closedError;
     if (data.length === 0) return 0;
@@ -355,7 +378,10 @@ export class SendQueue {
       const chunk = chunks[0];
       try {
         do {
-          const n = await this.#sink.write(chunk.data.subarray(chunk.offset, chunk.end));
+          const whole = chunk.offset === 0 && chunk.end === chunk.data.length;
+          const n = await this.#sink.write(
+            whole ? chunk.data : chunk.data.subarray(chunk.offset, chunk.end),
+          );
           chunk.offset += n;
           this.#queued -= n;
           this.#written += n;
