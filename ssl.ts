@@ -2190,6 +2190,11 @@ export class SSLSocket {
         const t = await ssock.#writable();
         t.write(data.slice());
       },
+      // Timeout and non-blocking modes: Python's BufferedWriter over send().
+      send: (data) => ssock.send(data),
+      get timeout() {
+        return ssock.gettimeout();
+      },
       release: () => {
         if (released) return Promise.resolve();
         released = true;
