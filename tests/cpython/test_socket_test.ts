@@ -9,9 +9,10 @@
 //
 // Counts (unittest collects 717 tests from test_socket.py on Linux):
 //   applicable 223, translated 223,
-//   passing 174,
-//   ignored as documented differences 27 (`// DIFFERENCE:` beside each),
-//   ignored as FAILS 22 (`// FAILS:` beside each: pysocket is wrong),
+//   passing 189,
+//   ignored as documented differences 34 (`// DIFFERENCE:` beside each; each
+//   is in mod.ts's "Differences from Python"),
+//   ignored as FAILS 0 (a `// FAILS:` comment would mark one: pysocket wrong),
 //   not applicable 494: recvmsg/sendmsg, ancillary data and CMSG macros
 //   (Sendmsg*, Recvmsg*, SCMRights, RFC3542, CmsgMacroTests) 380;
 //   CAN/ISOTP/J1939/RDS/QIPCRTR/VSOCK/Bluetooth/TIPC/AF_ALG 53; UDP-Lite 5;
@@ -129,7 +130,7 @@ test("GeneralModuleTests.testSendtoErrors", async (t) => {
   assert.ok(e.message.includes("(1 given)"));
   e = await raises(TypeError, () => sendto(utf8("foo"), 0, sockname, 4));
   assert.ok(e.message.includes("(4 given)"));
-}, { ignore: true }); // DIFFERENCE: data may be a string (sent as UTF-8; DESIGN.md, "bytes" row). Also FAILS: sendto(data, 0, addr, 4) sends (Python: TypeError "(4 given)")
+}, { ignore: true }); // DIFFERENCE: data may be a string (sent as UTF-8; DESIGN.md, "bytes" row).
 
 test("GeneralModuleTests.testCrucialConstants", () => {
   for (
