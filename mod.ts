@@ -70,6 +70,9 @@
  *   peer that never reads keeps no process alive. While a `makefile()`
  *   object is open the socket stays open and usable (Python 3).
  * - `fileno` — Deno exposes no OS descriptors: a process-unique number, -1 once closed.
+ * - `detach` — puts the object in the closed state and returns its number;
+ *   within this process `socket(family, type, proto, fileno)` takes the
+ *   socket over (as `ssl.wrap_socket` does); no OS descriptor is handed out.
  * - `makefile` — the file object's reads and writes return promises, and a
  *   read that times out loses nothing and can be retried (Python's cannot);
  *   see "File objects" below.
@@ -93,9 +96,10 @@
  *
  * ### Not supported, and why
  *
- * - `detach` — Deno exposes no OS descriptors to hand over.
- * - `dup` — same.
- * - `get_inheritable` — same: nothing is inherited by child processes.
+ * - `dup` — two objects over one socket need an OS descriptor to share,
+ *   which Deno does not expose.
+ * - `get_inheritable` — Deno exposes no descriptors: nothing is inherited
+ *   by child processes.
  * - `set_inheritable` — same.
  * - `recvmsg` — Deno has no ancillary data (`cmsg`) API.
  * - `recvmsg_into` — same.
@@ -223,10 +227,11 @@
  *   common entries.
  * - `getdefaulttimeout` / `setdefaulttimeout` live in `socket.ts`.
  * - `close(fd)` closes the socket whose `fileno()` is `fd` and returns a
- *   promise; `dup(fd)` and `fromfd()` are not there, nor `socket(fileno=…)`
- *   of an open socket (`EOPNOTSUPP`), nor the `Socket` methods `dup()` and
- *   `detach()`: Deno exposes no OS descriptors, and one socket cannot be
- *   shared by two objects here.
+ *   promise; `socket(fileno=…)` takes over a socket `detach()` gave up (in
+ *   this process); `dup(fd)`, `fromfd()`, `socket(fileno=…)` of an open
+ *   socket (`EOPNOTSUPP`) and the `Socket` method `dup()` are not there:
+ *   Deno exposes no OS descriptors, and one socket cannot be shared by two
+ *   objects here.
  * - `send_fds()` / `recv_fds()` need `sendmsg`/`recvmsg` with `SCM_RIGHTS`,
  *   which Deno lacks; `sethostname()` has no Deno call; `CAPI` is a C API.
  * - `AddressFamily`, `SocketKind`, `MsgFlag`, `AddressInfo` are frozen

@@ -398,6 +398,8 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   #soError = 0;
   /** Closed by the module's `close(fd)`: the next `close()` raises EBADF once. */
   #descriptorGone = false;
+  /** The socket that took over after `detach()`. */
+  #movedTo: Socket | null = null;
   /** Registered for bytes this process sends itself (see `_loopback.ts`). */
   #peerListening = false;
   /** A connect failed (Linux then polls the socket as hung up). */
@@ -428,7 +430,13 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     proto: number = 0,
     fileno: number | null = null,
   ) {
-    if (fileno !== null && fileno !== undefined) refuseFileno(fileno);
+    // A socket detach() gave up: this object takes over what it holds.
+    const source = fileno === null || fileno === undefined ? null : detachedSocket(fileno);
+    if (source !== null) {
+      family = source.#family;
+      type = source.#type;
+      proto = source.#proto;
+    }
     // Python reads each as a C int, and takes -1 for its default.
     let af = checkCInt(family);
     let kind = checkCInt(type);
@@ -441,9 +449,71 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     this.#type = base;
     this.#proto = proto;
     this.#timeout = (kind & SOCK_NONBLOCK) !== 0 ? 0 : defaultTimeout;
-    this.#fileno = nextFileno++;
-    if (base === SOCK_DGRAM) this.#dgram = new DatagramSocket(af, alarm, this.#changed);
+    this.#fileno = source !== null ? source.#fileno : nextFileno++;
+    if (source !== null) source.#moveTo(this);
+    else if (base === SOCK_DGRAM) this.#dgram = new DatagramSocket(af, alarm, this.#changed);
     byFileno.set(this.#fileno, this);
+  }
+
+  /**
+   * Hands everything this socket holds to `to` (made by `socket(…,
+   * fileno)` after `detach()`); this object keeps nothing.
+   */
+  #moveTo(to: Socket): void {
+    to.#options = this.#options;
+    to.#listener = this.#listener;
+    to.#listening = this.#listening;
+    to.#bound = this.#bound;
+    to.#accepts = this.#accepts;
+    to.#conn = this.#conn;
+    to.#inbox = this.#inbox;
+    to.#outbox = this.#outbox;
+    to.#shutWrite = this.#shutWrite;
+    to.#connecting = this.#connecting;
+    to.#connectReported = this.#connectReported;
+    to.#soError = this.#soError;
+    to.#connectFailed = this.#connectFailed;
+    to.#finishing = this.#finishing;
+    to.#dgram = this.#dgram;
+    to.#peerListening = this.#peerListening;
+    // The engines tell this object's watchers (its `#changed`): share them.
+    to.#watchers = this.#watchers ??= new Watchers();
+    this.#movedTo = to;
+    this.#listener =
+      this.#accepts =
+      this.#conn =
+      this.#inbox =
+      this.#outbox =
+      this.#dgram =
+        null;
+    this.#connecting = this.#finishing = null;
+    to.#applyPrefetch();
+  }
+
+  /** The object that now holds this socket's connection (after `detach()`). */
+  #owner(): Socket {
+    // deno-lint-ignore no-this-alias
+    let owner: Socket = this;
+    while (owner.#movedTo !== null) owner = owner.#movedTo;
+    return owner;
+  }
+
+  /**
+   * Like Python's `socket.detach()`: puts the socket object in the closed
+   * state without closing what it holds, and returns its number; within
+   * this process, `socket(family, type, proto, fileno)` (as Python's
+   * `ssl.wrap_socket` does) makes a new object that takes it over. Until
+   * then, nothing is closed (as a detached descriptor in Python).
+   *
+   * @returns The socket's number, or -1 if it was closed.
+   */
+  detach(): number {
+    if (this.#released) return -1;
+    const fd = this.#fileno;
+    this.#closed = this.#released = true;
+    byFileno.delete(fd);
+    detached.set(fd, this);
+    return fd;
   }
 
   /**
@@ -1712,19 +1782,21 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     const done = attempt.then(
       (conn) => {
         clearTimeout(timer);
-        this.#connecting = null;
-        if (this.#released) {
+        const owner = this.#owner();
+        owner.#connecting = null;
+        if (owner.#released) {
           conn.close();
           return;
         }
-        this.#attach(conn);
-        this.#changed();
+        owner.#attach(conn);
+        owner.#changed();
       },
       (e) => {
         clearTimeout(timer);
-        this.#connecting = null;
-        this.#connectFailed = true;
-        this.#changed();
+        const owner = this.#owner();
+        owner.#connecting = null;
+        owner.#connectFailed = true;
+        owner.#changed();
         throw abort?.signal.aborted && !this.#released
           ? new TimeoutError("timed out")
           : fromDenoError(e);
@@ -1734,8 +1806,9 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     if (timeout === 0) {
       this.#connectReported = false;
       done.catch((e: OSError) => {
-        this.#soError = e.errno ?? EINVAL;
-        this.#changed();
+        const owner = this.#owner();
+        owner.#soError = e.errno ?? EINVAL;
+        owner.#changed();
       });
       return EINPROGRESS;
     }
@@ -1758,10 +1831,12 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     const sock = this;
     let released = false;
     const inbox = () => {
+      if (sock.#movedTo !== null) throw oserror(EBADF);
       if (!sock.#conn) throw oserror(ENOTCONN);
       return sock.#receiver();
     };
     const sender = () => {
+      if (sock.#movedTo !== null) throw oserror(EBADF);
       if (!sock.#conn || sock.#shutWrite) throw oserror(EPIPE);
       return sock.#sender();
     };
@@ -1814,6 +1889,8 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
 
   /** Lets go of every Deno resource: the real close. */
   async #release(): Promise<void> {
+    // After detach(), another object holds the socket: nothing to let go here.
+    if (this.#movedTo !== null || detached.get(this.#fileno) === this) return;
     this.#released = true;
     byFileno.delete(this.#fileno);
     let error: OSError | undefined;
@@ -1939,18 +2016,27 @@ function readSysctl(name: string): number {
   return value;
 }
 
+/** Sockets given up by `detach()`, by number, until `socket(…, fileno)` takes one over. */
+const detached = new Map<number, Socket>();
+
 /**
- * Python's checks of `socket(fileno=…)`, in its order; a valid one cannot
- * be honoured: Deno exposes no OS descriptors to wrap, and pysocket cannot
- * make a second object over one of its sockets.
+ * The socket `socket(…, fileno)` takes over: one `detach()` gave up.
+ * Python's checks first, in its order. An open socket's number cannot be
+ * taken (it would be two objects over one socket, which needs OS
+ * descriptors, which Deno does not expose).
  */
-function refuseFileno(fileno: unknown): never {
+function detachedSocket(fileno: unknown): Socket {
   const fd = checkInt(fileno);
   if (fd < 0) throw new RangeError("negative file descriptor");
+  const socket = detached.get(fd);
+  if (socket !== undefined) {
+    detached.delete(fd);
+    return socket;
+  }
   if (!byFileno.has(fd)) throw oserror(EBADF);
   throw new OSError(
     EOPNOTSUPP,
-    "Operation not supported (pysocket: socket(fileno=…) needs OS descriptors, which Deno does not expose)",
+    "Operation not supported (pysocket: socket(fileno=…) of an open socket needs OS descriptors, which Deno does not expose; detach() it first)",
   );
 }
 

@@ -1067,7 +1067,14 @@ export class SSLContext {
         "server_hostname cannot be an empty string or start with a leading dot.",
       );
     }
-    return new SSLSocket(sock, this, serverSide, hostname, options, SECRET);
+    // As Python's: the SSLSocket takes the socket over and the plain object
+    // is detached (its fileno() is -1; calls on it, and on file objects made
+    // from it before, raise EBADF).
+    if (sock.fileno() === -1) throw new OSError(EBADF, strerror(EBADF));
+    const timeout = sock.gettimeout();
+    const inner = new Socket(sock.family, sock.type, sock.proto, sock.detach());
+    inner.settimeout(timeout);
+    return new SSLSocket(inner, this, serverSide, hostname, options, SECRET);
   }
 
   /** The `node:tls` secure context (private to this module). */

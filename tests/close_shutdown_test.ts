@@ -16,6 +16,7 @@ import {
   sha256,
   tempPath,
   text,
+  throws,
   until,
   withPythonPeer,
 } from "./_utils.ts";
@@ -235,4 +236,25 @@ Deno.test("Socket calls made before connect() settles wait for it (a forgotten a
   await connecting;
   await sending;
   assert.equal(text(await conn.recv(10)), "early");
+});
+
+Deno.test("Socket.detach() closes the object, not the socket; socket(…, fileno) takes it over (as ssl.wrap_socket)", async () => {
+  await using p = await pair();
+  const [client, server] = p;
+  const fd = server.detach();
+  assert.ok(fd >= 0);
+  assert.equal(server.fileno(), -1);
+  await rejects(server.recv(1), socket.OSError, { errno: EBADF });
+  assert.equal(server.detach(), -1);
+  await using taken = socket.socket(server.family, server.type, server.proto, fd);
+  assert.equal(taken.fileno(), fd);
+  assert.deepEqual(taken.getpeername(), client.getsockname());
+  await client.sendall("over");
+  assert.equal(text(await taken.recv(10)), "over");
+  await taken.sendall("back");
+  assert.equal(text(await client.recv(10)), "back");
+  // A number nobody detached: EBADF; an open socket's: refused.
+  throws(() => socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, fd), socket.OSError, {
+    errno: socket.EOPNOTSUPP,
+  });
 });

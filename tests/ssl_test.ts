@@ -416,8 +416,11 @@ async function ours(
       const ctx = clientContext();
       if (c.clientMax) ctx.maximum_version = ssl.TLSVersion.TLSv1_2;
       const raw = await socket.create_connection(["127.0.0.1", peer.port]);
+      // wrap_socket() detaches `raw` (its close() is then a no-op, as in
+      // Python): the TLS socket is the one to close, whatever happens.
+      let s: ssl.SSLSocket | undefined;
       try {
-        const s = await ctx.wrap_socket(raw, { server_hostname: c.hostname ?? "localhost" });
+        s = await ctx.wrap_socket(raw, { server_hostname: c.hostname ?? "localhost" });
         if (!c.requireClientCert) await s.sendall("x");
         await s.recv(10);
         await s.close();
@@ -425,6 +428,7 @@ async function ours(
       } catch (e) {
         mine = ourReport(e);
       } finally {
+        await s?.close();
         await raw.close();
       }
       const out = (await peer.wait()).stdout.trim().split("\n").pop()!;

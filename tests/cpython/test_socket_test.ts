@@ -9,8 +9,8 @@
 //
 // Counts (unittest collects 717 tests from test_socket.py on Linux):
 //   applicable 223, translated 223,
-//   passing 189,
-//   ignored as documented differences 34 (`// DIFFERENCE:` beside each; each
+//   passing 191,
+//   ignored as documented differences 32 (`// DIFFERENCE:` beside each; each
 //   is in mod.ts's "Differences from Python"),
 //   ignored as FAILS 0 (a `// FAILS:` comment would mark one: pysocket wrong),
 //   not applicable 494: recvmsg/sendmsg, ancillary data and CMSG macros
@@ -745,7 +745,7 @@ test("GeneralModuleTests.test_unknown_socket_family_repr", async () => {
   assert.equal(s.family, unknownFamily);
   assert.equal(s.type, unknownType);
   assert.ok([0, 23].includes(s.proto));
-}, { ignore: true }); // DIFFERENCE: detach is not supported ("Not supported, and why")
+}, { ignore: true }); // DIFFERENCE: socket(fileno=…) takes family/type/proto from the detached socket, and cannot make a second object over an open one ("Differences from Python")
 
 test("GeneralModuleTests.test_socket_fileno", async (t) => {
   const check = (s: socket.Socket, family: number, stype: number) => {
@@ -772,7 +772,7 @@ test("GeneralModuleTests.test_socket_fileno", async (t) => {
   s = t.track(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM));
   s.bind(`${dir}/socket`);
   check(s, socket.AF_UNIX, socket.SOCK_STREAM);
-}, { ignore: true }); // DIFFERENCE: detach is not supported ("Not supported, and why")
+}, { ignore: true }); // DIFFERENCE: socket(fileno=…) takes family/type/proto from the detached socket, and cannot make a second object over an open one ("Differences from Python")
 
 test("GeneralModuleTests.test_socket_fileno_rejects_float", async () => {
   await raises(TypeError, () => socketWithFileno(socket.AF_INET, socket.SOCK_STREAM, 0, 42.5));
@@ -917,7 +917,7 @@ basicTCP("testDetach", async (t) => {
   assert.deepEqual(msg, MSG);
 }, async (t) => {
   await t.serv_conn.send(MSG);
-}, { ignore: true }); // DIFFERENCE: detach is not supported ("Not supported, and why")
+});
 
 // ---------------------------------------------------------------------------
 // BasicUDPTest (ThreadedUDPSocketTest)
@@ -1584,7 +1584,7 @@ test("TestExceptions.test_setblocking_invalidfd", async (t) => {
   await sock0.close();
   t.addCleanup(() => (sock as Any).detach());
   await raises(socket.OSError, () => sock.setblocking(false));
-}, { ignore: true }); // DIFFERENCE: detach is not supported ("Not supported, and why")
+}, { ignore: true }); // DIFFERENCE: socket(fileno=…) takes family/type/proto from the detached socket, and cannot make a second object over an open one ("Differences from Python")
 
 // ---------------------------------------------------------------------------
 // TestLinuxAbstractNamespace
