@@ -1292,7 +1292,8 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     this.#checkOpen();
     if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw oserror(EINVAL);
     if (this.#dgram) return this.#dgram.shutdown(how);
-    if (!this.#conn) throw oserror(ENOTCONN);
+    // Not connected, or no longer (Linux: a reset leaves the socket CLOSED).
+    if (!this.#conn || this.#inbox?.broken) throw oserror(ENOTCONN);
     if (how !== SHUT_WR) this.#receiver().shutdown();
     if (how !== SHUT_RD && !this.#shutWrite) {
       this.#shutWrite = true;
@@ -1307,8 +1308,8 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
       try {
         await conn.closeWrite();
       } catch (e) {
-        const error = fromDenoError(e);
-        if (error.errno !== ENOTCONN) throw error;
+        // As Linux: a connection the peer reset is no longer connected (ENOTCONN).
+        throw fromDenoError(e);
       }
     }
   }
