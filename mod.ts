@@ -309,9 +309,11 @@
  * - TLS 1.0 and 1.1 are unavailable; `set_ciphers()` is checked but not
  *   applied (rustls's own suites); `OPENSSL_VERSION` names rustls.
  * - Error messages are Python's without the `(_ssl.c:NNN)` suffix.
- * - `unwrap()`, `SSLObject`, `MemoryBIO`, `SSLSession`, SNI callbacks and
+ * - `SSLObject`, `MemoryBIO`, `SSLSession`, SNI callbacks and
  *   post-handshake authentication are not supported.
- * - `shutdown(SHUT_WR)` sends close_notify and keeps TLS (Python drops it).
+ * - `shutdown(SHUT_WR)` sends close_notify and keeps TLS (Python drops it);
+ *   `close()` sends close_notify (Python's does not); `unwrap()` returns the
+ *   inner socket rather than turning the `SSLSocket` itself plain.
  *
  * @module
  */

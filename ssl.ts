@@ -68,7 +68,18 @@
  * - `CERT_OPTIONAL` — on a server, a certificate that is given and fails
  *   verification fails the handshake after it completed.
  * - `shutdown` — `SHUT_WR` sends close_notify first and the socket stays
- *   TLS (Python drops TLS and shuts down the raw socket).
+ *   TLS (Python drops TLS, sends no close_notify and shuts down the raw
+ *   socket).
+ * - `close` — sends close_notify first (waiting at most the timeout, 5 s
+ *   without one); Python's `close()` sends none (a ragged close: its TLS
+ *   shutdown is `unwrap()`).
+ * - `unwrap` — returns the inner `Socket` (Python returns the same socket
+ *   object, now plain); this `SSLSocket` then only closes (which closes that
+ *   socket too, as in Python) and its other calls raise `OSError` (`EBADF`).
+ *   Plaintext the peer sends after its close_notify stays in the socket
+ *   when it follows this side's close_notify (as Python's `unwrap()` peers
+ *   do); a peer that sends plaintext right behind a close_notify it sent
+ *   first, unasked, may have some of it read by TLS and lost.
  * - `suppress_ragged_eofs` — an end of stream without close_notify reads as
  *   an end of stream even when it is `false` (`node:tls` reports both the
  *   same way); `SSLEOFError` is raised when the transport fails instead.
@@ -81,9 +92,6 @@
  *
  * ### Not supported, and why
  *
- * - `unwrap` — `SSLSocket.unwrap()` rejects with `SSLError`: `node:tls`
- *   reads ahead of the peer's close_notify, so the plaintext after it could
- *   not be handed back intact.
  * - `SSLObject` — no memory-BIO TLS object in `node:tls`.
  * - `MemoryBIO` — as `SSLObject`.
  * - `SSLSession` — sessions are not exposed (`session` is `null`).
@@ -1851,9 +1859,10 @@ export class SSLSocket {
   }
 
   /**
-   * Like Python's `shutdown()`, but returns a promise. `SHUT_WR` and
-   * `SHUT_RDWR` first send TLS's close_notify (after what was sent), then
-   * shut down the inner socket.
+   * Like Python's `shutdown()`, but returns a promise, and TLS stays: `SHUT_WR`
+   * and `SHUT_RDWR` first send TLS's close_notify (after what was sent), then
+   * shut down the inner socket. Python's drops TLS and sends no close_notify
+   * (use `unwrap()` for a TLS shutdown).
    *
    * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
    */
@@ -1866,22 +1875,72 @@ export class SSLSocket {
     await this.#sock.shutdown(how);
   }
 
+  /** Whether `unwrap()` handed the inner socket back. */
+  #unwrapped = false;
+
   /**
-   * Like Python's `unwrap()`: not supported. `node:tls` reads ahead of the
-   * close_notify, so the plaintext that follows it could not be handed back
-   * intact.
+   * Like Python's `unwrap()`, but returns a promise: the TLS shutdown. Sends
+   * close_notify (after what was sent), waits for the peer's close_notify
+   * (under the socket's mode and timeout), and returns the inner socket, with
+   * the timeout, for plaintext. Bytes the peer sends after its close_notify
+   * are left in that socket. Decrypted bytes not yet read are dropped, as
+   * Python's. Afterwards this `SSLSocket` only closes (closing it closes the
+   * returned socket too: in Python they are one socket object); its other
+   * calls raise `OSError` (`EBADF`).
    *
-   * @throws {SSLError} Always (the socket stays usable).
+   * @returns The inner socket.
+   * @throws {SSLWantReadError} Non-blocking, the peer's close_notify is not
+   *   there yet (call again).
+   * @throws {TimeoutError} `The read operation timed out`.
+   * @throws {SSLEOFError} The peer closed the connection without its
+   *   close_notify (`UNEXPECTED_EOF_WHILE_READING`).
+   * @throws {SSLError} When the TLS stream failed.
    */
-  unwrap(): Promise<Socket> {
-    return Promise.reject(
-      new SSLError("unwrap() is not supported: node:tls reads past the peer's close_notify"),
+  async unwrap(): Promise<Socket> {
+    this.#checkOpen();
+    if (!this.#handshaken) await this.do_handshake();
+    const t = this.#tls!;
+    const duplex = this.#duplex!;
+    if (this.#failure) throw this.#failure;
+    // From here on, TLS gets one record at a time: it stops at the peer's close_notify.
+    duplex.recordWise = true;
+    if (!t.writableEnded && !t.destroyed) t.end(() => this.#wake());
+    await this.#until(
+      () =>
+        (this.#eof && (t.writableFinished || t.destroyed)) || this.#failure !== null ||
+        this.#closed,
+      "read",
+      "The read operation timed out",
     );
+    this.#checkOpen();
+    if (this.#failure) throw this.#failure;
+    if (duplex.raggedEnd) {
+      // As Python's: the peer closed without its close_notify.
+      throw sslError(
+        SSLEOFError,
+        SSL_ERROR_EOF,
+        "UNEXPECTED_EOF_WHILE_READING",
+        "EOF occurred in violation of protocol",
+      );
+    }
+    // The close_notify reaches the transport in a microtask after end(): let
+    // it, and let its write complete.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await duplex.flushed();
+    this.#checkOpen();
+    // The bytes after the peer's close_notify stay in the inner socket.
+    duplex.detach();
+    this.#unwrapped = true;
+    this.#wake();
+    t.destroy();
+    this.#sock.settimeout(this.#timeout);
+    return this.#sock;
   }
 
   /**
-   * Like Python's `close()`, but returns a promise: sends close_notify (as
-   * OpenSSL does on `SSL_shutdown`), then closes the inner socket.
+   * Like Python's `close()`, but returns a promise: sends close_notify
+   * (waiting at most the timeout, 5 s without one; Python's `close()` sends
+   * none, `unwrap()` does), then closes the inner socket.
    * Idempotent. A socket with an open `makefile()` object stays open until
    * that object is closed too.
    */
@@ -1902,7 +1961,7 @@ export class SSLSocket {
   // ------------------------------------------------------------------ internals
 
   #checkOpen(): void {
-    if (this.#closed) throw new OSError(EBADF, strerror(EBADF));
+    if (this.#closed || this.#unwrapped) throw new OSError(EBADF, strerror(EBADF));
   }
 
   #checkFlags(flags: number, fn: string): void {
@@ -1994,6 +2053,8 @@ export class SSLSocket {
     this.#tls = t;
     t.on("data", (chunk: Uint8Array) => this.#push(chunk));
     t.on("end", () => {
+      // Nothing more is TLS's: what follows stays in the inner socket (unwrap()).
+      this.#duplex?.stop();
       this.#eof = true;
       this.#closeNotify = true;
       this.#wake();
@@ -2216,14 +2277,12 @@ export class SSLSocket {
   }
 
   /**
-   * Sends close_notify after everything written so far. `end()` while
-   * writes are still queued was seen to never send it (node:tls in Deno
-   * 2.9.6), so an empty write serves as a barrier first.
+   * Sends close_notify after everything written so far (`end()`: Deno's
+   * `node:tls` writes it to the transport on shutdown). No empty write
+   * before it: in Deno 2.9.6 an empty write to the TLS socket fails with
+   * `EPERM` and the close_notify is then never sent.
    */
   async #sendCloseNotify(t: tls.TLSSocket): Promise<void> {
-    if (t.writableLength > 0) {
-      await new Promise<void>((resolve) => t.write(new Uint8Array(0), () => resolve()));
-    }
     if (t.destroyed || t.writableEnded) return;
     await new Promise<void>((resolve) => {
       t.once("error", () => resolve());

@@ -1165,3 +1165,188 @@ test("select.select() and selectors wait on an SSLSocket until decrypted bytes a
   assert.equal(client.pending(), 5);
   sel.unregister(client);
 });
+
+// ------------------------------------------------------------------ unwrap()
+
+/**
+ * A python3 server for `unwrap()`: reads TLS to a clean end (a ragged end,
+ * without close_notify, raises: `suppress_ragged_eofs=False`), unwraps, then
+ * speaks plaintext on the same connection.
+ */
+const PY_UNWRAP_SERVER = `
+import socket, ssl, json
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(${JSON.stringify(C?.cert)}, ${JSON.stringify(C?.key)})
+srv = socket.create_server(("127.0.0.1", 0))
+print(srv.getsockname()[1], flush=True)
+conn, _ = srv.accept()
+conn.settimeout(10)
+s = ctx.wrap_socket(conn, server_side=True, suppress_ragged_eofs=False)
+n = 0
+try:
+    while True:
+        d = s.recv(65536)
+        if not d: break
+        n += len(d)
+    end = "clean"
+except ssl.SSLError as e:
+    end = e.reason
+plain = s.unwrap()
+plain.sendall(b"plain after")
+got = b""
+while len(got) < 5:
+    d = plain.recv(100)
+    if not d: break
+    got += d
+print(json.dumps({"n": n, "end": end, "got": got.decode()}), flush=True)
+plain.close()
+`;
+
+/** Reads `n` bytes (or to the end) from a plain socket. */
+async function readPlain(s: socket.Socket, n: number): Promise<string> {
+  const parts: Uint8Array[] = [];
+  let got = 0;
+  while (got < n) {
+    const chunk = await s.recv(n - got);
+    if (chunk.length === 0) break;
+    parts.push(chunk);
+    got += chunk.length;
+  }
+  return dec.decode(concat(parts));
+}
+
+test("SSLSocket.unwrap() client: close_notify both ways, then plaintext both ways, as python3's client", async () => {
+  // python3's own client on the same server: the oracle.
+  const python = await withPythonPeer(PY_UNWRAP_SERVER, async (peer) => {
+    const client = await pythonJSON<{ got: string; timeout: number }>(`
+import socket, ssl, json
+ctx = ssl.create_default_context(cafile=${JSON.stringify(C.ca)})
+raw = socket.create_connection(("127.0.0.1", ${peer.port}), 10)
+s = ctx.wrap_socket(raw, server_hostname="localhost")
+s.sendall(b"0123456789")
+p = s.unwrap()
+got = b""
+while len(got) < 11:
+    d = p.recv(100)
+    if not d: break
+    got += d
+p.sendall(b"reply")
+print(json.dumps({"got": got.decode(), "timeout": p.gettimeout()}))
+p.close()
+`);
+    return { client, server: JSON.parse((await peer.line())!) };
+  });
+  assert.deepEqual(python, {
+    client: { got: "plain after", timeout: 10 },
+    server: { n: 10, end: "clean", got: "reply" },
+  });
+  await withPythonPeer(PY_UNWRAP_SERVER, async (peer) => {
+    const raw = await socket.create_connection(["127.0.0.1", peer.port], 10);
+    const tls = await clientContext().wrap_socket(raw, { server_hostname: "localhost" });
+    await tls.sendall("0123456789");
+    const plain = await tls.unwrap();
+    const got = await readPlain(plain, 11);
+    await plain.sendall("reply");
+    assert.deepEqual({ got, timeout: plain.gettimeout() }, python.client);
+    assert.deepEqual(JSON.parse((await peer.line())!), python.server);
+    // The SSLSocket is done with; closing it closes the socket it handed back.
+    await rejects(tls.recv(1), socket.OSError, { errno: socket.EBADF });
+    await tls.close();
+    assert.equal(plain.fileno(), -1);
+    assert.equal((await peer.wait()).code, 0);
+  });
+});
+
+test("SSLSocket.unwrap() server: a python3 client unwraps first; plaintext both ways after", async () => {
+  await using srv = await listener();
+  const port = (srv.address as [string, number])[1];
+  const py = pythonJSON<{ got: string }>(`
+import socket, ssl, json
+ctx = ssl.create_default_context(cafile=${JSON.stringify(C.ca)})
+raw = socket.create_connection(("127.0.0.1", ${port}), 10)
+s = ctx.wrap_socket(raw, server_hostname="localhost")
+s.sendall(b"x" * 10)
+p = s.unwrap()
+p.sendall(b"client plain")
+got = b""
+while len(got) < 12:
+    d = p.recv(100)
+    if not d: break
+    got += d
+print(json.dumps({"got": got.decode()}))
+p.close()
+`);
+  const [conn] = await srv.sock.accept();
+  conn.settimeout(10);
+  await using tls = await serverContext().wrap_socket(conn, { server_side: true });
+  // The client's close_notify: a clean end of the TLS stream.
+  assert.equal(dec.decode(await readN(tls, 100)), "x".repeat(10));
+  const plain = await tls.unwrap();
+  assert.equal(plain.gettimeout(), 10);
+  assert.equal(await readPlain(plain, 12), "client plain");
+  await plain.sendall("server plain");
+  assert.deepEqual(await py, { got: "server plain" });
+  assert.equal((await plain.recv(10)).length, 0);
+});
+
+test("SSLSocket.unwrap() times out as python3's when the peer sends no close_notify; TLS stays", async () => {
+  await using p = await tlsPair();
+  const [client, server] = p;
+  client.settimeout(0.3);
+  // python3 (same case): TimeoutError('The read operation timed out').
+  await rejects(client.unwrap(), socket.TimeoutError, { message: "The read operation timed out" });
+  client.setblocking(false);
+  await rejects(client.unwrap(), ssl.SSLWantReadError);
+  // The server gets the close_notify (a clean end) and unwraps in turn: both are plain now.
+  client.settimeout(5);
+  assert.equal((await server.recv(10)).length, 0);
+  const [a, b] = await Promise.all([client.unwrap(), server.unwrap()]);
+  await a.sendall("plain");
+  assert.equal(await readPlain(b, 5), "plain");
+});
+
+test("SSLSocket.unwrap() raises SSLEOFError as python3's when the peer closes without close_notify", async () => {
+  // The server reads to the client's close_notify, then exits: no close_notify back.
+  const server = `
+import socket, ssl, os
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(${JSON.stringify(C.cert)}, ${JSON.stringify(C.key)})
+srv = socket.create_server(("127.0.0.1", 0))
+print(srv.getsockname()[1], flush=True)
+conn, _ = srv.accept()
+conn.settimeout(10)
+s = ctx.wrap_socket(conn, server_side=True)
+while s.recv(100): pass
+print("read to the end", flush=True)
+os._exit(0)
+`;
+  const python = await withPythonPeer(
+    server,
+    (peer) =>
+      pythonJSON<{ cls: string; errno: number; reason: string }>(`
+import socket, ssl, json
+ctx = ssl.create_default_context(cafile=${JSON.stringify(C.ca)})
+s = ctx.wrap_socket(socket.create_connection(("127.0.0.1", ${peer.port}), 10), server_hostname="localhost")
+try:
+    s.unwrap()
+    print(json.dumps({"cls": "none"}))
+except ssl.SSLError as e:
+    print(json.dumps({"cls": type(e).__name__, "errno": e.errno, "reason": e.reason}))
+`),
+  );
+  assert.deepEqual(python, {
+    cls: "SSLEOFError",
+    errno: 8,
+    reason: "UNEXPECTED_EOF_WHILE_READING",
+  });
+  await withPythonPeer(server, async (peer) => {
+    const raw = await socket.create_connection(["127.0.0.1", peer.port], 10);
+    await using tls = await clientContext().wrap_socket(raw, { server_hostname: "localhost" });
+    const e = await rejects(tls.unwrap(), ssl.SSLEOFError, {
+      errno: python.errno,
+      message: "[SSL: UNEXPECTED_EOF_WHILE_READING] EOF occurred in violation of protocol",
+    });
+    assert.equal((e as ssl.SSLError).reason, python.reason);
+    assert.equal(await peer.line(), "read to the end");
+  });
+});

@@ -213,19 +213,11 @@ export class FTP {
   }
 
   /**
-   * retrbinary/retrlines/storbinary end: "if isinstance(conn, SSLSocket):
-   * conn.unwrap()". pysocket's `unwrap()` always raises SSLError (not
-   * supported), so the port lets `close()` send the close_notify instead.
+   * retrbinary/retrlines/storbinary end, as ftplib: "if isinstance(conn,
+   * SSLSocket): conn.unwrap()" (the TLS shutdown: close_notify both ways).
    */
   async endData(conn: Conn): Promise<void> {
-    if (conn instanceof socket.ssl.SSLSocket) {
-      try {
-        await conn.unwrap();
-        throw new Error("unwrap() is now supported: update this port");
-      } catch (e) {
-        if (!(e instanceof socket.ssl.SSLError)) throw e;
-      }
-    }
+    if (conn instanceof socket.ssl.SSLSocket) await conn.unwrap();
   }
 
   /** `FTP.retrbinary`. */

@@ -393,23 +393,19 @@ Deno.test({
 
 Deno.test({
   name: "ftp: vsftpd FTPS (FTP_TLS): STOR over a PROT P data connection, as python3",
-  // BUG: ssl.ts SSLSocket.close() / shutdown(SHUT_WR) never put TLS's
-  // close_notify on the wire (#sendCloseNotify's t.end() writes nothing
-  // through the SocketDuplex of _tls_adapter.ts), and unwrap() is not
-  // supported, so vsftpd sees the upload end without close_notify and
-  // answers "426 Failure reading network stream." (python3's ftplib calls
-  // conn.unwrap(), which sends it: "226 Transfer complete.").
-  ignore: true,
+  // ftplib ends each data connection with conn.unwrap() (close_notify both
+  // ways): vsftpd answers "226 Transfer complete.", as to python3.
+  ignore: noTls,
   fn: () => ftps(true),
 });
 
 Deno.test({
   name:
     "ftp: SSLSocket.shutdown(SHUT_WR) then close() delivers close_notify (peer reads a clean end)",
-  // BUG: as above, minimal: a python3 ssl server with
-  // suppress_ragged_eofs=False raises SSLEOFError UNEXPECTED_EOF_WHILE_READING
-  // where the documented close_notify should make recv() return b"".
-  ignore: true,
+  // Was a BUG (fixed: no empty write before end(), which failed with EPERM in
+  // Deno's node:tls and lost the close_notify): a python3 ssl server with
+  // suppress_ragged_eofs=False raised SSLEOFError UNEXPECTED_EOF_WHILE_READING.
+  ignore: noTls,
   async fn() {
     await using certs = await makeCerts();
     const script = `
