@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type Alarm, type Timed, Waiter } from "./_deadline.ts";
+import { alarm, type Timed, Waiter } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
 import { ECONNABORTED, ECONNRESET, ENOTCONN, EPROTO } from "./constants.ts";
 
@@ -25,7 +25,6 @@ const GONE = new Set([ENOTCONN, ECONNABORTED, ECONNRESET, EPROTO]);
 /** The accept side of one listener. */
 export class AcceptQueue {
   #listener: Deno.Listener;
-  #alarm: Alarm;
   #backlog: number;
   #ready: Deno.Conn[] = [];
   #waiters: Waiter<Deno.Conn>[] = [];
@@ -43,13 +42,11 @@ export class AcceptQueue {
   constructor(
     listener: Deno.Listener,
     backlog: number,
-    alarm: Alarm,
     admit: (conn: Deno.Conn) => boolean = () => true,
     changed: () => void = () => {},
   ) {
     this.#listener = listener;
     this.#backlog = Math.max(1, backlog);
-    this.#alarm = alarm;
     this.#admit = admit;
     this.#changed = changed;
   }
@@ -81,7 +78,7 @@ export class AcceptQueue {
     }
     const waiter = new Waiter<Deno.Conn>(deadline, this.#expire);
     this.#waiters.push(waiter);
-    this.#alarm.watch(waiter);
+    alarm.watch(waiter);
     this.#pump();
     return waiter.promise;
   }

@@ -34,7 +34,7 @@ import {
   type Target,
   toAddress,
 } from "./_address.ts";
-import { type Alarm, type Timed, Waiter } from "./_deadline.ts";
+import { alarm, type Timed, Waiter } from "./_deadline.ts";
 import { fromDenoError, oserror } from "./_errno.ts";
 import {
   AF_INET,
@@ -354,7 +354,6 @@ export interface BindOptions {
 /** The datagram side of one socket. */
 export class DatagramSocket {
   #family: number;
-  #alarm: Alarm;
   #conn: DatagramConn | null = null;
   #closed = false;
   #peer: Peer | null = null;
@@ -416,9 +415,8 @@ export class DatagramSocket {
   #incoming = 0;
   #endKey: string | null = null;
 
-  constructor(family: number, alarm: Alarm, changed: () => void = () => {}) {
+  constructor(family: number, changed: () => void = () => {}) {
     this.#family = family;
-    this.#alarm = alarm;
     this.#room = family === AF_UNIX ? UNIX_ROOM : UDP_ROOM;
     this.#changed = changed;
   }
@@ -915,7 +913,7 @@ export class DatagramSocket {
       const timer = setTimeout(() => waiter.expire(), 0);
       const clear = () => clearTimeout(timer);
       waiter.promise.then(clear, clear);
-    } else if (deadline !== Infinity) this.#alarm.watch(waiter);
+    } else if (deadline !== Infinity) alarm.watch(waiter);
     this.#pump();
     return waiter.promise;
   }

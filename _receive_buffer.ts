@@ -15,7 +15,7 @@
  * @module
  */
 
-import { type Alarm, type Timed, Waiter } from "./_deadline.ts";
+import { alarm, type Timed, Waiter } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
 
 /** What the engine reads from: a `Deno.Conn`. */
@@ -69,7 +69,6 @@ class Take<T> extends Waiter<T> {
 /** The receive side of one stream connection. */
 export class ReceiveBuffer {
   #source: Reader;
-  #alarm: Alarm;
   #block = EMPTY;
   #start = 0;
   #end = 0;
@@ -100,10 +99,9 @@ export class ReceiveBuffer {
   /** Bytes this process wrote to the peer end that have not been read here yet. */
   #incoming = 0;
 
-  constructor(source: Reader, limit: number, alarm: Alarm, changed: () => void = () => {}) {
+  constructor(source: Reader, limit: number, changed: () => void = () => {}) {
     this.#source = source;
     this.#limit = limit;
-    this.#alarm = alarm;
     this.#changed = changed;
   }
 
@@ -270,7 +268,7 @@ export class ReceiveBuffer {
       deadline !== 0 ? 0 : this.#incoming > 0 ? INCOMING_GRACE_MS : posted ? 0 : FIRST_POLL_MS,
     );
     this.#waiters.push(waiter as Take<unknown>);
-    this.#alarm.watch(waiter);
+    alarm.watch(waiter);
     this.#pump();
     return waiter.promise;
   }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { type Alarm, type Timed, Waiter, wouldBlock } from "./_deadline.ts";
+import { alarm, type Timed, Waiter, wouldBlock } from "./_deadline.ts";
 import { fromDenoError } from "./_errno.ts";
 import { tellPeer } from "./_loopback.ts";
 
@@ -56,7 +56,6 @@ interface Chunk {
 /** The send side of one stream connection. */
 export class SendQueue {
   #sink: Writer;
-  #alarm: Alarm;
   #chunks: Chunk[] = [];
   #queued = 0;
   #limit: number;
@@ -76,10 +75,9 @@ export class SendQueue {
   /** Told when room frees up or writing fails. */
   #changed: () => void;
 
-  constructor(sink: Writer, limit: number, alarm: Alarm, changed: () => void = () => {}) {
+  constructor(sink: Writer, limit: number, changed: () => void = () => {}) {
     this.#sink = sink;
     this.#limit = limit;
-    this.#alarm = alarm;
     this.#changed = changed;
   }
 
@@ -230,7 +228,7 @@ export class SendQueue {
       if (i >= 0) this.#turns.splice(i, 1);
     });
     this.#turns.push(waiter);
-    this.#alarm.watch(waiter);
+    alarm.watch(waiter);
     await waiter.promise; // the turn is handed over: #turnHeld stays true
     if (this.#error) {
       this.#passTurn();
@@ -357,7 +355,7 @@ export class SendQueue {
       if (i >= 0) this.#roomWaiters.splice(i, 1);
     });
     this.#roomWaiters.push(waiter);
-    this.#alarm.watch(waiter);
+    alarm.watch(waiter);
     return waiter.promise;
   }
 

@@ -451,7 +451,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     this.#timeout = (kind & SOCK_NONBLOCK) !== 0 ? 0 : defaultTimeout;
     this.#fileno = source !== null ? source.#fileno : nextFileno++;
     if (source !== null) source.#moveTo(this);
-    else if (base === SOCK_DGRAM) this.#dgram = new DatagramSocket(af, alarm, this.#changed);
+    else if (base === SOCK_DGRAM) this.#dgram = new DatagramSocket(af, this.#changed);
     byFileno.set(this.#fileno, this);
   }
 
@@ -674,7 +674,6 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
       this.#accepts = new AcceptQueue(
         this.#listener!,
         queue || 1,
-        alarm,
         (c) => this.#admit(c),
         this.#changed,
       );
@@ -1493,7 +1492,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
   #receiver(): ReceiveBuffer {
     if (this.#inbox !== null) return this.#inbox;
     const rcvbuf = this.#options?.get(optionKey(SOL_SOCKET, SO_RCVBUF)) as number | undefined;
-    this.#inbox = new ReceiveBuffer(this.#conn!, rcvbuf ?? DEFAULT_RCVBUF, alarm, this.#changed);
+    this.#inbox = new ReceiveBuffer(this.#conn!, rcvbuf ?? DEFAULT_RCVBUF, this.#changed);
     this.#listenForPeer();
     return this.#inbox;
   }
@@ -1517,7 +1516,6 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
     return this.#outbox = new SendQueue(
       this.#conn!,
       sndbuf ?? CONNECTED_SNDBUF,
-      alarm,
       this.#changed,
     );
   }
@@ -1937,7 +1935,7 @@ export class Socket<A extends Address = Address, R extends Address | null = Addr
 }
 
 /** The receive side of a socket whose connect failed: at end of stream. */
-const ENDED = new ReceiveBuffer({ read: () => Promise.resolve(null) }, 0, alarm);
+const ENDED = new ReceiveBuffer({ read: () => Promise.resolve(null) }, 0);
 
 /**
  * How long a closed connection keeps trying to deliver what `send()`

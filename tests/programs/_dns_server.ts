@@ -9,6 +9,7 @@
 
 import * as socket from "../../mod.ts";
 import { A, makeQuery, udp } from "./_dns_client.ts";
+import { spawnDaemon } from "./_servers.ts";
 
 /** Where `apt-get install dnsmasq` puts it. */
 export const DNSMASQ = "/usr/sbin/dnsmasq";
@@ -66,36 +67,13 @@ export async function startDnsmasq(
     "--log-facility=-",
     ...Object.entries(txt).map(([name, strings]) => `--txt-record=${name},${strings.join(",")}`),
   ];
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 60_000);
-  const child = new Deno.Command(DNSMASQ, {
-    args,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    signal: abort.signal,
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
-  const stop = async () => {
-    if (!exited) {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* exited meanwhile */ }
-    }
-    await status;
-    await stderr;
-    clearTimeout(timer);
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  };
+  const daemon = spawnDaemon(DNSMASQ, args, dir, "SIGTERM");
+  const stop = daemon.stop;
+  const stderr = daemon.stderr;
   // Ready when it answers a query (at most 5 s).
   const until = performance.now() + 5000;
   while (true) {
-    if (exited) {
+    if (daemon.exited()) {
       await stop();
       throw new Error(`dnsmasq exited: ${await stderr}`);
     }

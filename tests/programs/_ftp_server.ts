@@ -10,6 +10,7 @@
  */
 
 import * as socket from "../../mod.ts";
+import { spawnDaemon } from "./_servers.ts";
 
 /** Where vsftpd is installed by `apt-get install vsftpd`. */
 export const VSFTPD = "/usr/sbin/vsftpd";
@@ -100,36 +101,13 @@ export async function startVsftpd(
       "",
     ].join("\n"),
   );
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), 60_000);
-  const child = new Deno.Command(VSFTPD, {
-    args: [`${dir}/vsftpd.conf`],
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-    signal: abort.signal,
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  let exited = false;
-  const status = child.status.then((s) => {
-    exited = true;
-    return s;
-  });
-  const stop = async () => {
-    if (!exited) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* exited meanwhile */ }
-    }
-    await status;
-    await stderr;
-    clearTimeout(timer);
-    await Deno.remove(dir, { recursive: true }).catch(() => {});
-  };
+  const daemon = spawnDaemon(VSFTPD, [`${dir}/vsftpd.conf`], dir, "SIGKILL");
+  const stop = daemon.stop;
+  const stderr = daemon.stderr;
   // Ready when it accepts a connection and greets (at most 5 s).
   const until = performance.now() + 5000;
   while (true) {
-    if (exited) {
+    if (daemon.exited()) {
       await stop();
       throw new Error(`vsftpd exited: ${await stderr}`);
     }

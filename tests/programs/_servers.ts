@@ -123,3 +123,56 @@ export async function pythonOracle<T>(name: string, args: string[], timeout = 30
     clearTimeout(timer);
   }
 }
+
+/** A daemon started by `spawnDaemon()`. */
+export interface Daemon {
+  /** Whether the process has exited. */
+  exited(): boolean;
+  /** What it wrote on stderr (complete once it exited). */
+  stderr: Promise<string>;
+  /** Kills it with `signal` (if still running), awaits it, removes `dir`. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `program args` (stdout discarded, stderr kept), killed anyway
+ * after 60 s; `stop()` kills it with `signal`, awaits it and removes the
+ * scratch directory `dir`.
+ */
+export function spawnDaemon(
+  program: string,
+  args: string[],
+  dir: string,
+  signal: Deno.Signal,
+): Daemon {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 60_000);
+  const child = new Deno.Command(program, {
+    args,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    signal: abort.signal,
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  let exited = false;
+  const status = child.status.then((s) => {
+    exited = true;
+    return s;
+  });
+  return {
+    exited: () => exited,
+    stderr,
+    async stop() {
+      if (!exited) {
+        try {
+          child.kill(signal);
+        } catch { /* exited meanwhile */ }
+      }
+      await status;
+      await stderr;
+      clearTimeout(timer);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
